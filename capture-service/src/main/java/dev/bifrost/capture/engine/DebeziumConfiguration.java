@@ -1,0 +1,73 @@
+package dev.bifrost.capture.engine;
+
+import dev.bifrost.capture.CaptureProperties;
+import dev.bifrost.capture.publish.ValueText;
+import io.debezium.config.CommonConnectorConfig;
+import io.debezium.connector.postgresql.PostgresConnector;
+import io.debezium.connector.postgresql.PostgresConnectorConfig;
+import io.debezium.embedded.EmbeddedEngineConfig;
+import io.debezium.heartbeat.Heartbeat;
+import io.debezium.jdbc.JdbcConfiguration;
+import io.debezium.relational.RelationalDatabaseConnectorConfig;
+import java.util.Properties;
+
+/**
+ * The one place where Bifrost's typed configuration becomes Debezium engine properties.
+ *
+ * <p>The choices that matter for correctness: the publication is Bifrost's own (created as
+ * {@code FOR TABLES IN SCHEMA}, so tables created later are captured) and never auto-created by Debezium;
+ * TRUNCATE is not skipped; transaction metadata is on, so transactions can be closed exactly; no tombstones;
+ * values arrive in forms that print back to PostgreSQL text losslessly (decimals as strings, times in
+ * microseconds, intervals as ISO 8601); offsets live in ThorDB.
+ */
+final class DebeziumConfiguration {
+
+    private DebeziumConfiguration() {
+    }
+
+    static Properties of(CaptureProperties capture) {
+        CaptureProperties.Source source = capture.source();
+        Properties p = new Properties();
+        p.setProperty(EmbeddedEngineConfig.ENGINE_NAME.name(), "bifrost-capture-" + capture.slotName());
+        p.setProperty(EmbeddedEngineConfig.CONNECTOR_CLASS.name(), PostgresConnector.class.getName());
+        p.setProperty(EmbeddedEngineConfig.OFFSET_STORAGE.name(), JdbcOffsetBackingStore.class.getName());
+        p.setProperty(EmbeddedEngineConfig.OFFSET_FLUSH_INTERVAL_MS.name(), "1000");
+        p.setProperty(JdbcOffsetBackingStore.URL, source.jdbcUrl());
+        p.setProperty(JdbcOffsetBackingStore.USER, source.user());
+        p.setProperty(JdbcOffsetBackingStore.PASSWORD, source.password());
+
+        p.setProperty(JdbcConfiguration.HOSTNAME.name(), source.host());
+        p.setProperty(JdbcConfiguration.PORT.name(), Integer.toString(source.port()));
+        p.setProperty(JdbcConfiguration.DATABASE.name(), source.database());
+        p.setProperty(JdbcConfiguration.USER.name(), source.user());
+        p.setProperty(JdbcConfiguration.PASSWORD.name(), source.password());
+        p.setProperty(CommonConnectorConfig.TOPIC_PREFIX.name(), capture.topicPrefix());
+
+        p.setProperty(PostgresConnectorConfig.PLUGIN_NAME.name(), "pgoutput");
+        p.setProperty(PostgresConnectorConfig.SLOT_NAME.name(), capture.slotName());
+        p.setProperty(PostgresConnectorConfig.PUBLICATION_NAME.name(), capture.publicationName());
+        p.setProperty(PostgresConnectorConfig.PUBLICATION_AUTOCREATE_MODE.name(), "disabled");
+        p.setProperty(PostgresConnectorConfig.SNAPSHOT_MODE.name(), "initial");
+        p.setProperty(RelationalDatabaseConnectorConfig.SCHEMA_INCLUDE_LIST.name(),
+                String.join(",", capture.schemas()));
+
+        p.setProperty(CommonConnectorConfig.PROVIDE_TRANSACTION_METADATA.name(), "true");
+        p.setProperty(CommonConnectorConfig.SKIPPED_OPERATIONS.name(), "none");
+        p.setProperty(CommonConnectorConfig.TOMBSTONES_ON_DELETE.name(), "false");
+        p.setProperty(Heartbeat.HEARTBEAT_INTERVAL.name(), Long.toString(capture.heartbeatInterval().toMillis()));
+
+        p.setProperty(RelationalDatabaseConnectorConfig.DECIMAL_HANDLING_MODE.name(), "string");
+        p.setProperty(RelationalDatabaseConnectorConfig.TIME_PRECISION_MODE.name(), "adaptive_time_microseconds");
+        p.setProperty(RelationalDatabaseConnectorConfig.BINARY_HANDLING_MODE.name(), "bytes");
+        p.setProperty(PostgresConnectorConfig.INTERVAL_HANDLING_MODE.name(), "string");
+        p.setProperty(PostgresConnectorConfig.HSTORE_HANDLING_MODE.name(), "map");
+        p.setProperty(PostgresConnectorConfig.UNAVAILABLE_VALUE_PLACEHOLDER.name(), ValueText.UNAVAILABLE);
+        p.setProperty(PostgresConnectorConfig.INCLUDE_UNKNOWN_DATATYPES.name(), "true");
+
+        p.setProperty(CommonConnectorConfig.MAX_BATCH_SIZE.name(), "4096");
+        p.setProperty(CommonConnectorConfig.MAX_QUEUE_SIZE.name(), "16384");
+        p.setProperty(CommonConnectorConfig.POLL_INTERVAL_MS.name(), "20");
+        p.setProperty(RelationalDatabaseConnectorConfig.SNAPSHOT_FETCH_SIZE.name(), "10240");
+        return p;
+    }
+}

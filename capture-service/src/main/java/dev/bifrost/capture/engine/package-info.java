@@ -1,0 +1,4 @@
+@NullMarked
+package dev.bifrost.capture.engine;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,104 @@
+package dev.bifrost.capture.publish;
+
+import dev.bifrost.capture.CaptureProperties;
+import dev.bifrost.model.ChangelogRecord;
+import dev.bifrost.model.ChangelogSerde;
+import dev.bifrost.model.Topics;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.jspecify.annotations.Nullable;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
+
+/**
+ * Publishes Debezium's records to the changelog topic, commit-after-ack.
+ *
+ * <p>Each batch from the engine is assembled into chunks and sent asynchronously (idempotent producer,
+ * {@code acks=all}); then every send is awaited in order, and only then are the records that close a
+ * transaction marked processed. Debezium flushes marked offsets to ThorDB and confirms them to the slot, so
+ * PostgreSQL frees WAL only for transactions Kafka holds. A crash or a failed send replays from the last
+ * marked transaction: the log may then hold a transaction twice, which the apply side discards by its
+ * commit LSN. Not thread-safe: the engine calls it from one thread. One instance per engine run.
+ */
+public final class ChangelogPublisher implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
+
+    private static final Duration ACK_TIMEOUT = Duration.ofMinutes(3);
+
+    private final KafkaTemplate<byte[], byte[]> kafka;
+    private final ChangelogSerde serde = new ChangelogSerde();
+    private final TransactionAssembler assembler;
+    private final String topic;
+    private final byte[] key;
+
+    private record Pending(@Nullable CompletableFuture<SendResult<byte[], byte[]>> ack,
+            @Nullable RecordChangeEvent<SourceRecord> commitPoint) {
+    }
+
+    ChangelogPublisher(KafkaTemplate<byte[], byte[]> kafka, SourceCatalog catalog, CaptureProperties properties) {
+        this.kafka = kafka;
+        this.assembler = new TransactionAssembler(new RecordConverter(catalog), properties.topicPrefix(),
+                properties.chunk().maxChanges(), properties.chunk().maxBytes());
+        this.topic = Topics.changelog(properties.topicPrefix());
+        this.key = properties.source().database().getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void handleBatch(List<RecordChangeEvent<SourceRecord>> events,
+            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+        List<Pending> pending = new ArrayList<>();
+        for (RecordChangeEvent<SourceRecord> event : events) {
+            for (TransactionAssembler.Outgoing outgoing : assembler.accept(event.record())) {
+                pending.add(new Pending(outgoing.record() == null ? null : send(outgoing.record()),
+                        outgoing.commitPoint() ? event : null));
+            }
+        }
+        if (pending.isEmpty()) {
+            committer.markBatchFinished();
+            return;
+        }
+        kafka.flush();
+        for (Pending p : pending) {
+            if (p.ack() != null) {
+                awaitAck(p.ack());
+            }
+            if (p.commitPoint() != null) {
+                committer.markProcessed(p.commitPoint());
+            }
+        }
+        committer.markBatchFinished();
+    }
+
+    private CompletableFuture<SendResult<byte[], byte[]>> send(ChangelogRecord record) {
+        // one partition carries the total commit order
+        return kafka.send(new ProducerRecord<>(topic, 0, key, serde.serialize(record)));
+    }
+
+    private void awaitAck(CompletableFuture<SendResult<byte[], byte[]>> ack) throws InterruptedException {
+        try {
+            ack.get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new KafkaUnavailableException("Kafka did not acknowledge a changelog record on " + topic
+                    + "; the engine restarts from the last acknowledged transaction", e.getCause());
+        } catch (TimeoutException e) {
+            throw new KafkaUnavailableException("no acknowledgement from Kafka for " + topic + " within "
+                    + ACK_TIMEOUT + "; the engine restarts from the last acknowledged transaction", e);
+        }
+    }
+
+    /** Kafka could not take the changelog: nothing after the last acknowledged transaction was committed. */
+    static final class KafkaUnavailableException extends RuntimeException {
+        KafkaUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.bifrost.capture.publish;
+
+import dev.bifrost.model.Column;
+import dev.bifrost.model.RowChange;
+import dev.bifrost.model.TableSchema;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Converts one Debezium data change event into a row change of the changelog, with its table's columns.
+ * Column order follows the event; types, nullability and the primary key come from the source catalog,
+ * looked up again whenever Debezium's schema of the table changes (a column was added, say).
+ */
+class RecordConverter {
+
+    /** A converted change; {@code change.table()} is not yet an index and is 0. */
+    record Converted(TableSchema table, RowChange change) {
+    }
+
+    private record CachedTable(@Nullable Schema rowSchema, TableSchema table, int[] keyIndexes) {
+    }
+
+    private final SourceCatalog catalog;
+    private final Map<String, CachedTable> tables = new HashMap<>();
+
+    RecordConverter(SourceCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    /** Converts a data change event; null for events that carry no row change (tombstones). */
+    @Nullable Converted convert(SourceRecord record) {
+        if (!(record.value() instanceof Struct value)) {
+            return null;
+        }
+        Struct source = value.getStruct("source");
+        String schema = source.getString("schema");
+        String tableName = source.getString("table");
+        String op = value.getString("op");
+        Field afterField = value.schema().field("after");
+        Schema rowSchema = afterField == null ? null : afterField.schema();
+        CachedTable table = table(schema, tableName, rowSchema);
+        return switch (op) {
+            case "c", "r" -> new Converted(table.table(), RowChange.insert(0, row(table, value.getStruct("after"), null)));
+            case "u" -> {
+                List<Integer> unchanged = new ArrayList<>();
+                String[] row = row(table, value.getStruct("after"), unchanged);
+                yield new Converted(table.table(),
+                        RowChange.update(0, row, unchanged.stream().mapToInt(Integer::intValue).toArray()));
+            }
+            case "d" -> new Converted(table.table(), RowChange.delete(0, key(table, value.getStruct("before"))));
+            case "t" -> new Converted(table.table(), RowChange.truncate(0));
+            default -> throw new IllegalArgumentException("unknown Debezium operation '" + op + "' on "
+                    + schema + "." + tableName);
+        };
+    }
+
+    private CachedTable table(String schema, String name, @Nullable Schema rowSchema) {
+        String qualified = schema + "." + name;
+        CachedTable cached = tables.get(qualified);
+        if (cached != null && (rowSchema == null || cached.rowSchema() == rowSchema)) {
+            return cached;
+        }
+        Map<String, Column> catalogColumns = catalog.columns(schema, name);
+        List<Column> columns = new ArrayList<>();
+        if (rowSchema != null) {
+            for (Field field : rowSchema.fields()) {
+                Column known = catalogColumns.get(field.name());
+                // a column dropped since the event was written: keep its data as text
+                columns.add(known != null ? known : new Column(field.name(), "text", true, false));
+            }
+        } else {
+            columns.addAll(catalogColumns.values());
+        }
+        TableSchema table = new TableSchema(schema, name, columns);
+        cached = new CachedTable(rowSchema, table, table.keyIndexes());
+        tables.put(qualified, cached);
+        return cached;
+    }
+
+    private static @Nullable String[] row(CachedTable table, Struct struct, @Nullable List<Integer> unchanged) {
+        List<Field> fields = struct.schema().fields();
+        String[] row = new String[fields.size()];
+        for (int i = 0; i < row.length; i++) {
+            Field field = fields.get(i);
+            Object value = struct.getWithoutDefault(field.name());
+            if (unchanged != null && ValueText.isUnavailable(value)) {
+                unchanged.add(i);
+            } else {
+                row[i] = ValueText.of(field.schema(), value);
+            }
+        }
+        return row;
+    }
+
+    private static @Nullable String[] key(CachedTable table, Struct before) {
+        int[] keyIndexes = table.keyIndexes();
+        String[] key = new String[keyIndexes.length];
+        for (int i = 0; i < keyIndexes.length; i++) {
+            Column column = table.table().columns().get(keyIndexes[i]);
+            Field field = before.schema().field(column.name());
+            key[i] = ValueText.of(field.schema(), before.getWithoutDefault(column.name()));
+        }
+        return key;
+    }
+}

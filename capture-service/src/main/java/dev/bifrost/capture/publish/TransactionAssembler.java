@@ -1,0 +1,201 @@
+package dev.bifrost.capture.publish;
+
+import dev.bifrost.model.ChangelogRecord;
+import dev.bifrost.model.ChangelogRecord.Kind;
+import dev.bifrost.model.ChangelogSerde;
+import dev.bifrost.model.RowChange;
+import dev.bifrost.model.TableSchema;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Groups Debezium's records by source transaction and cuts them into changelog chunks.
+ *
+ * <p>pgoutput delivers each transaction whole, in commit order, between the BEGIN and END records of
+ * Debezium's transaction metadata; the initial snapshot arrives as one run of records whose final one is
+ * marked {@code last}. A chunk is cut when it reaches the configured size, and the END (or last snapshot
+ * record) closes the transaction with a final chunk that carries the commit LSN. Only a record that closes a
+ * transaction, or a heartbeat outside one, is a point where Debezium's offset may be committed: after a
+ * restart Debezium then resumes at the start of a transaction, never in its middle.
+ */
+class TransactionAssembler {
+
+    private static final Logger log = LoggerFactory.getLogger(TransactionAssembler.class);
+
+    /** What to publish for one engine record: a chunk or not, and whether the record may be committed. */
+    record Outgoing(@Nullable ChangelogRecord record, boolean commitPoint) {
+    }
+
+    private final RecordConverter converter;
+    private final String transactionTopic;
+    private final String heartbeatTopic;
+    private final int maxChanges;
+    private final int maxBytes;
+
+    private @Nullable OpenTransaction open;
+
+    TransactionAssembler(RecordConverter converter, String topicPrefix, int maxChanges, int maxBytes) {
+        this.converter = converter;
+        this.transactionTopic = topicPrefix + ".transaction";
+        this.heartbeatTopic = "__debezium-heartbeat." + topicPrefix;
+        this.maxChanges = maxChanges;
+        this.maxBytes = maxBytes;
+    }
+
+    List<Outgoing> accept(SourceRecord record) {
+        List<Outgoing> out = new ArrayList<>(1);
+        if (transactionTopic.equals(record.topic())) {
+            transactionMarker(record, out);
+        } else if (heartbeatTopic.equals(record.topic())) {
+            heartbeat(record, out);
+        } else {
+            change(record, out);
+        }
+        return out;
+    }
+
+    private void transactionMarker(SourceRecord record, List<Outgoing> out) {
+        Struct value = (Struct) record.value();
+        String status = value.getString("status");
+        if ("BEGIN".equals(status)) {
+            closeSnapshotIfOpen(out);
+            if (open != null) {
+                log.warn("transaction {} had no END before the next BEGIN; it is dropped and will be replayed",
+                        open.xid);
+            }
+            open = new OpenTransaction(Kind.TRANSACTION, xidOf(value.getString("id")));
+        } else if ("END".equals(status)) {
+            Map<String, ?> offset = record.sourceOffset();
+            long commitLsn = longOf(offset.get("lsn_commit"), longOf(offset.get("lsn"), 0));
+            if (open == null) {
+                out.add(new Outgoing(null, true));
+                return;
+            }
+            long commitMicros = longOf(offset.get("ts_usec"), open.commitMicros);
+            out.add(new Outgoing(open.chunk(true, commitLsn, commitMicros), true));
+            open = null;
+        }
+    }
+
+    private void heartbeat(SourceRecord record, List<Outgoing> out) {
+        if (open != null) {
+            // Debezium also emits heartbeats at COMMIT, before the END record: not a commit point
+            return;
+        }
+        Map<String, ?> offset = record.sourceOffset();
+        long lsn = longOf(offset.get("lsn_commit"), longOf(offset.get("lsn"), 0));
+        long micros = ((Struct) record.value()).getInt64("ts_ms") * 1000L;
+        out.add(new Outgoing(ChangelogRecord.heartbeat(lsn, micros), true));
+    }
+
+    private void change(SourceRecord record, List<Outgoing> out) {
+        RecordConverter.Converted converted = converter.convert(record);
+        if (converted == null) {
+            return;
+        }
+        Struct source = ((Struct) record.value()).getStruct("source");
+        String snapshot = source.getString("snapshot");
+        boolean snapshotRecord = snapshot != null && !"false".equals(snapshot) && !"incremental".equals(snapshot);
+        long xid = source.getInt64("txId") == null ? 0 : source.getInt64("txId");
+        if (snapshotRecord) {
+            if (open == null) {
+                open = new OpenTransaction(Kind.SNAPSHOT, xid);
+            }
+        } else {
+            closeSnapshotIfOpen(out);
+            if (open == null) {
+                log.warn("change without BEGIN in transaction {}; publishing it as its own transaction", xid);
+                open = new OpenTransaction(Kind.TRANSACTION, xid);
+            }
+        }
+        OpenTransaction tx = open;
+        tx.commitMicros = commitMicros(source);
+        tx.add(converted);
+        if (snapshotRecord && "last".equals(snapshot)) {
+            out.add(new Outgoing(tx.chunk(true, longOf(source.get("lsn"), 0), tx.commitMicros), true));
+            open = null;
+        } else if (tx.changes.size() >= maxChanges || tx.bytes >= maxBytes) {
+            out.add(new Outgoing(tx.chunk(false, 0, tx.commitMicros), false));
+        }
+    }
+
+    private void closeSnapshotIfOpen(List<Outgoing> out) {
+        if (open != null && open.kind == Kind.SNAPSHOT) {
+            log.warn("snapshot ended without a record marked last; closing it at the first streamed change");
+            out.add(new Outgoing(open.chunk(true, 0, open.commitMicros), false));
+            open = null;
+        }
+    }
+
+    private static long commitMicros(Struct source) {
+        Object micros = source.schema().field("ts_us") == null ? null : source.get("ts_us");
+        return micros != null ? ((Number) micros).longValue() : source.getInt64("ts_ms") * 1000L;
+    }
+
+    private static long xidOf(String transactionId) {
+        int colon = transactionId.indexOf(':');
+        return Long.parseLong(colon < 0 ? transactionId : transactionId.substring(0, colon));
+    }
+
+    private static long longOf(@Nullable Object value, long otherwise) {
+        return value instanceof Number n ? n.longValue() : otherwise;
+    }
+
+    /** The transaction being assembled and its current, not yet published, chunk. */
+    private static final class OpenTransaction {
+
+        final Kind kind;
+        final long xid;
+        int seq;
+        long commitMicros;
+        final List<TableSchema> tables = new ArrayList<>();
+        final Map<TableSchema, Integer> tableIndexes = new IdentityHashMap<>();
+        final List<RowChange> changes = new ArrayList<>();
+        long bytes;
+
+        OpenTransaction(Kind kind, long xid) {
+            this.kind = kind;
+            this.xid = xid;
+        }
+
+        void add(RecordConverter.Converted converted) {
+            Integer index = tableIndexes.get(converted.table());
+            if (index == null) {
+                index = tables.size();
+                tables.add(converted.table());
+                tableIndexes.put(converted.table(), index);
+            }
+            RowChange c = converted.change();
+            changes.add(new RowChange(index, c.op(), c.key(), c.row(), c.unchanged()));
+            bytes += 16 + size(c.key()) + size(c.row());
+        }
+
+        private static long size(@Nullable String @Nullable [] values) {
+            if (values == null) {
+                return 0;
+            }
+            long n = 0;
+            for (String v : values) {
+                n += v == null ? 5 : v.length() + 3;
+            }
+            return n;
+        }
+
+        ChangelogRecord chunk(boolean last, long commitLsn, long micros) {
+            ChangelogRecord record = new ChangelogRecord(ChangelogSerde.VERSION, kind, xid, seq++, last, commitLsn,
+                    micros, tables, changes);
+            tables.clear();
+            tableIndexes.clear();
+            changes.clear();
+            bytes = 0;
+            return record;
+        }
+    }
+}

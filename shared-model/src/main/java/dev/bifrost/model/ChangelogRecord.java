@@ -1,0 +1,57 @@
+package dev.bifrost.model;
+
+import java.util.List;
+
+/**
+ * One record of the changelog topic: a chunk of one source transaction, or a heartbeat.
+ *
+ * <p>A source transaction is published as one or more chunks with consecutive {@link #seq()} numbers
+ * starting at 0; the chunk with {@link #last()} set closes it and is the only one that carries the
+ * commit LSN. The initial snapshot is published the same way, as one transaction of kind
+ * {@link Kind#SNAPSHOT}. A capture restart may publish the chunks of an unfinished transaction again
+ * from seq 0, and may publish a finished transaction twice: readers discard a transaction whose commit
+ * LSN is not above the last one they applied, and restart a transaction when its seq 0 reappears.
+ *
+ * @param version          wire format version, {@link ChangelogSerde#VERSION} when written by this code
+ * @param kind             what the record carries
+ * @param xid              source transaction id (0 for heartbeats)
+ * @param seq              chunk number within the transaction, from 0
+ * @param last             whether this chunk closes the transaction (always true for heartbeats)
+ * @param commitLsn        commit LSN of the transaction when {@code last}, else 0; for a heartbeat the
+ *                         source position the capture had fully published when it was sent
+ * @param commitTimeMicros source commit time in microseconds since the epoch; for a heartbeat, when the
+ *                         capture found itself caught up
+ * @param tables           the tables referenced by {@code changes}, with their columns
+ * @param changes          the row changes, in source order
+ */
+public record ChangelogRecord(
+        int version,
+        Kind kind,
+        long xid,
+        int seq,
+        boolean last,
+        long commitLsn,
+        long commitTimeMicros,
+        List<TableSchema> tables,
+        List<RowChange> changes) {
+
+    public ChangelogRecord {
+        tables = List.copyOf(tables);
+        changes = List.copyOf(changes);
+    }
+
+    public static ChangelogRecord heartbeat(long positionLsn, long timeMicros) {
+        return new ChangelogRecord(ChangelogSerde.VERSION, Kind.HEARTBEAT, 0, 0, true, positionLsn, timeMicros,
+                List.of(), List.of());
+    }
+
+    /** What a changelog record carries. */
+    public enum Kind {
+        /** A chunk of a streamed source transaction. */
+        TRANSACTION,
+        /** A chunk of the initial snapshot, which is applied as one transaction. */
+        SNAPSHOT,
+        /** No data: the source had nothing more to send at {@code commitTimeMicros}. */
+        HEARTBEAT
+    }
+}
