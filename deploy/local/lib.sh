@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # the variables are used by up.sh and down.sh
 #
 # Shared settings and helpers for deploy/local/up.sh and deploy/local/down.sh.
 # Sourced, never executed. See up.sh for the environment variables it honours.
@@ -93,6 +93,7 @@ pg_port() {
 
 # port_open PORT: true if something accepts TCP connections on 127.0.0.1:PORT.
 port_open() {
+    # shellcheck disable=SC2016 # $1 is expanded by the inner bash
     timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null
 }
 

@@ -37,7 +37,7 @@
 # name in thordb, mjolnirdb, stormbreakerdb, kafka, capture-service, apply-service.
 set -Eeuo pipefail
 
-# shellcheck source=deploy/local/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if [[ ${1:-} == -h || ${1:-} == --help ]]; then
@@ -89,6 +89,16 @@ find_java
 mkdir -p "$BIFROST_HOME" "$RUN_DIR" "$LOG_DIR"
 touch "$HOME_MARKER"
 
+# Kafka's metadata log records the controller's address when it is formatted, so its
+# ports cannot change afterwards (checked before anything is started or written).
+FORMATTED=$KAFKA_HOME/formatted.env
+if [[ -f $FORMATTED ]]; then
+    formatted_port=$(sed -n 's/^KAFKA_PORT=//p' "$FORMATTED")
+    if [[ $formatted_port != "$KAFKA_PORT" ]]; then
+        die "Kafka's data in $KAFKA_HOME/data was formatted for KAFKA_PORT=$formatted_port; run with KAFKA_PORT=$formatted_port, or deploy/local/down.sh --purge to start from scratch."
+    fi
+fi
+
 # ---------------------------------------------------------------------------
 # 1. Secrets and local.env
 # ---------------------------------------------------------------------------
@@ -99,6 +109,7 @@ env_value() {
     [[ -f $LOCAL_ENV ]] || return 0
     # Sourced in a subshell so that nothing else from the file leaks into this script.
     (
+        trap - ERR
         set +eu
         # shellcheck disable=SC1090
         source "$LOCAL_ENV" >/dev/null 2>&1
@@ -253,6 +264,7 @@ max_wal_senders = 10
 log_line_prefix = '%m [%p] %q%u@%d '
 EOF
         ((EUID != 0)) || chown postgres: "$dir/bifrost.conf"
+        echo "=== $(date '+%F %T') up.sh: starting $name ===" >>"$logfile"
         log "$name: starting PostgreSQL on 127.0.0.1:$port"
         # pg_ctl detaches the postmaster into its own session; it survives this script.
         if ! as_pg "$PG_BIN/pg_ctl" start -D "$dir" -l "$logfile" -w -t 60 -s </dev/null; then
@@ -321,6 +333,8 @@ cat >"$KAFKA_CONF/log4j2.properties" <<'EOF'
 # Written by deploy/local/up.sh. The broker's stdout goes to $BIFROST_HOME/logs/kafka.log.
 status = warn
 name = bifrost-local-kafka
+# Console output needs no flushing at exit; avoids a warning when the broker stops.
+shutdownHook = disable
 appender.out.type = Console
 appender.out.name = STDOUT
 appender.out.layout.type = PatternLayout
@@ -353,16 +367,6 @@ kafka_tool() {
         -Dlog4j2.configurationFile="$KAFKA_CONF/tools-log4j2.properties" \
         -cp "$KAFKA_LIBS/*" "$@"
 }
-
-# The metadata log records the controller's address at format time, so the ports
-# cannot change afterwards without reformatting.
-FORMATTED=$KAFKA_HOME/formatted.env
-if [[ -f $FORMATTED ]]; then
-    formatted_port=$(sed -n 's/^KAFKA_PORT=//p' "$FORMATTED")
-    if [[ $formatted_port != "$KAFKA_PORT" ]]; then
-        die "Kafka's data in $KAFKA_DATA was formatted for KAFKA_PORT=$formatted_port; run with KAFKA_PORT=$formatted_port, or deploy/local/down.sh --purge to start from scratch."
-    fi
-fi
 
 cat >"$KAFKA_CONF/server.properties" <<EOF
 # Written by deploy/local/up.sh: single-node KRaft (combined broker + controller).
@@ -402,6 +406,7 @@ else
         fi
         printf 'KAFKA_PORT=%s\nCLUSTER_ID=%s\n' "$KAFKA_PORT" "$cluster_id" >"$FORMATTED"
     fi
+    echo "=== $(date '+%F %T') up.sh: starting kafka ===" >>"$KAFKA_LOG"
     log "kafka: starting the broker on 127.0.0.1:$KAFKA_PORT (controller on :$KAFKA_CONTROLLER_PORT)"
     setsid nohup "$JAVA" "${JVM_QUIET[@]}" -Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
         -Djava.awt.headless=true \
@@ -480,6 +485,7 @@ start_service() {
     if port_open "$port"; then
         fail_piece "$name" "port $port on 127.0.0.1 is taken by another process; stop it or choose another port."
     fi
+    echo "=== $(date '+%F %T') up.sh: starting $jar ===" >>"$logfile"
     log "$name: starting $(basename "$jar") on port $port"
     env "$@" setsid nohup "$JAVA" "${JVM_QUIET[@]}" -Xmx512m -jar "$jar" \
         >>"$logfile" 2>&1 </dev/null &
@@ -541,7 +547,7 @@ fi
 # 5. Where everything is
 # ---------------------------------------------------------------------------
 CURRENT_PIECE=summary
-row() { printf '  %-16s %-10s %-6s %-8s %-15s %-8s %s\n' "$@"; }
+row() { printf '  %-16s %-10s %-6s %-8s %-25s %-8s %s\n' "$@"; }
 echo
 echo "Bifrost local stack is up."
 echo
@@ -555,7 +561,7 @@ if [[ $SKIP_SERVICES == 1 ]]; then
     row apply-service - - - - - "skipped (BIFROST_SKIP_SERVICES=1)"
 else
     row capture-service 127.0.0.1 "$CAPTURE_PORT" "$(read_pid capture-service)" thordb "$DB_USER" "$CAPTURE_URL/actuator/health"
-    row apply-service 127.0.0.1 "$APPLY_PORT" "$(read_pid apply-service)" "mjolnirdb+storm" "$DB_USER" "$APPLY_URL/actuator/health"
+    row apply-service 127.0.0.1 "$APPLY_PORT" "$(read_pid apply-service)" "mjolnirdb,stormbreakerdb" "$DB_USER" "$APPLY_URL/actuator/health"
 fi
 echo
 echo "  Passwords and URLs: $LOCAL_ENV   (e.g. . $LOCAL_ENV && psql \"\$THORDB_URL\")"

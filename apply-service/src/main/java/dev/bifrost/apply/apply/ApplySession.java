@@ -1,0 +1,349 @@
+package dev.bifrost.apply.apply;
+
+import dev.bifrost.apply.deadletter.DeadLetterStore;
+import dev.bifrost.apply.deadletter.DeadLetterStore.DeadLetter;
+import dev.bifrost.apply.schema.TargetTables;
+import dev.bifrost.model.ChangelogFormatException;
+import dev.bifrost.model.ChangelogRecord;
+import dev.bifrost.model.ChangelogSerde;
+import dev.bifrost.model.RowChange;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies changelog records to one target over one connection, in target transactions that each hold
+ * whole source transactions.
+ *
+ * <p>Records are fed in log order. The chunks of a source transaction are held until its last chunk
+ * arrives (a very large one is written in pieces under a savepoint instead); then the transaction is either
+ * discarded, if its commit LSN is not above the last one applied (a capture restart published it again), or
+ * coalesced into the pending batch. {@link #commit()}, called at a transaction boundary, writes the batch
+ * and stores the log position reached and the last commit LSN in {@code bifrost.apply_position}, in the same
+ * target transaction: the target's state and its position never disagree, so a restart that seeks to the
+ * stored position applies every transaction exactly once in effect.
+ *
+ * <p>In careful mode (after a batch failed for a reason retrying cannot fix) every source transaction is
+ * written on its own under a savepoint, and if that fails, change by change, sending the changes that fail
+ * to the dead-letter store. Not thread-safe.
+ */
+public final class ApplySession {
+
+    private static final Logger log = LoggerFactory.getLogger(ApplySession.class);
+
+    private static final String POSITION_DDL = """
+            CREATE TABLE IF NOT EXISTS bifrost.apply_position (
+                topic            text NOT NULL,
+                partition        int NOT NULL,
+                next_offset      bigint NOT NULL,
+                last_commit_lsn  bigint NOT NULL,
+                last_commit_time timestamptz,
+                updated_at       timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (topic, partition)
+            )""";
+
+    private static final String LOAD_POSITION = """
+            SELECT next_offset, last_commit_lsn, last_commit_time FROM bifrost.apply_position
+            WHERE topic = ? AND partition = ?""";
+
+    private static final String SAVE_POSITION = """
+            INSERT INTO bifrost.apply_position (topic, partition, next_offset, last_commit_lsn, last_commit_time, updated_at)
+            VALUES (?, ?, ?, ?, to_timestamp(? / 1e6), now())
+            ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset,
+                last_commit_lsn = EXCLUDED.last_commit_lsn, last_commit_time = EXCLUDED.last_commit_time,
+                updated_at = now()""";
+
+    /** The stored position: the next log offset to read (-1 if none yet) and the last applied commit LSN. */
+    public record Position(long nextOffset, long lastCommitLsn) {
+    }
+
+    private final Connection c;
+    private final String topic;
+    private final int partition;
+    private final int spillChanges;
+    private final TargetTables tables = new TargetTables();
+    private final TableWriter writer = new TableWriter();
+    private final DeadLetterStore deadLetters = new DeadLetterStore();
+    private final ChangelogSerde serde = new ChangelogSerde();
+    private final ChangeBuffer batch = new ChangeBuffer();
+    private final ApplyStats stats;
+
+    private @Nullable OpenTransaction open;
+    private long boundaryOffset = -1;
+    private long lastCommitLsn;
+    private long lastCommitMicros;
+    private boolean dirty;
+    private boolean careful;
+
+    public ApplySession(Connection c, String topic, int partition, int spillChanges, ApplyStats stats) {
+        this.c = c;
+        this.topic = topic;
+        this.partition = partition;
+        this.spillChanges = spillChanges;
+        this.stats = stats;
+    }
+
+    /** Creates Bifrost's tables in the target if needed and reads the stored position. */
+    public Position open() throws SQLException {
+        c.setAutoCommit(false);
+        try (var s = c.createStatement()) {
+            // safe: the position commits with the data, so a target crash loses both together
+            s.execute("SET synchronous_commit = off");
+            s.execute("CREATE SCHEMA IF NOT EXISTS bifrost");
+            s.execute(POSITION_DDL);
+        }
+        deadLetters.createTable(c);
+        c.commit();
+        try (var ps = c.prepareStatement(LOAD_POSITION)) {
+            ps.setString(1, topic);
+            ps.setInt(2, partition);
+            try (var rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    boundaryOffset = rs.getLong(1);
+                    lastCommitLsn = rs.getLong(2);
+                    var time = rs.getTimestamp(3);
+                    lastCommitMicros = time == null ? 0 : time.getTime() * 1000L;
+                }
+            }
+        }
+        c.commit();
+        return new Position(boundaryOffset, lastCommitLsn);
+    }
+
+    public void careful(boolean careful) {
+        this.careful = careful;
+    }
+
+    /** Feeds the record at {@code offset}. */
+    public void accept(long offset, byte[] value) throws SQLException {
+        ChangelogRecord record;
+        try {
+            record = serde.deserialize(value);
+        } catch (ChangelogFormatException e) {
+            log.error("unreadable changelog record at {}-{}@{}: {}; sent to the dead-letter store", topic, partition,
+                    offset, e.getMessage());
+            deadLetters.write(c, new DeadLetter(topic, partition, offset, 0, null, null, e.getMessage(), value));
+            stats.deadLetter();
+            if (open == null) {
+                advance(offset);
+            }
+            dirty = true;
+            return;
+        }
+        if (record.kind() == ChangelogRecord.Kind.HEARTBEAT) {
+            if (open == null) {
+                stats.heartbeat(record.commitTimeMicros());
+                advance(offset);
+            }
+            return;
+        }
+        OpenTransaction tx = open;
+        if (record.seq() == 0) {
+            if (tx != null) {
+                log.warn("transaction {} starts again at offset {} before it ended (the capture side restarted); "
+                        + "its earlier chunks are dropped", tx.xid, offset);
+                abandon(tx);
+            }
+            tx = new OpenTransaction(record.xid());
+            open = tx;
+        } else if (tx == null || tx.xid != record.xid() || tx.nextSeq != record.seq()) {
+            log.warn("chunk {} of transaction {} at offset {} does not continue an open transaction; skipped",
+                    record.seq(), record.xid(), offset);
+            if (tx != null && tx.xid != record.xid()) {
+                abandon(tx);
+            }
+            if (open == null) {
+                advance(offset);
+            }
+            return;
+        }
+        tx.nextSeq++;
+        for (RowChange change : record.changes()) {
+            tx.changes.add(new Change(record.tables().get(change.table()), change, record.commitTimeMicros(),
+                    record.xid(), offset));
+        }
+        if (tx.changes.size() >= spillChanges) {
+            spill(tx);
+        }
+        if (record.last()) {
+            finish(tx, record, offset);
+        }
+    }
+
+    private void finish(OpenTransaction tx, ChangelogRecord record, long offset) throws SQLException {
+        open = null;
+        if (record.commitLsn() <= lastCommitLsn) {
+            log.debug("transaction {} (commit LSN {}) was applied already; discarded", tx.xid, record.commitLsn());
+            abandon(tx);
+            stats.duplicate();
+            advance(offset);
+            return;
+        }
+        if (tx.savepoint != null) {
+            write(tx.changes);
+            c.releaseSavepoint(tx.savepoint);
+        } else if (careful) {
+            write(tx.changes);
+        } else {
+            for (Change change : tx.changes) {
+                addTo(batch, change);
+            }
+        }
+        stats.transaction(tx.changes);
+        lastCommitLsn = record.commitLsn();
+        lastCommitMicros = record.commitTimeMicros();
+        advance(offset);
+    }
+
+    /** Writes a large transaction's changes so far, under a savepoint that a duplicate can roll back to. */
+    private void spill(OpenTransaction tx) throws SQLException {
+        if (tx.savepoint == null) {
+            flushBatch();
+            tx.savepoint = c.setSavepoint();
+        }
+        write(tx.changes);
+        stats.spilled(tx.changes);
+        tx.changes.clear();
+    }
+
+    private void abandon(OpenTransaction tx) throws SQLException {
+        if (tx.savepoint != null) {
+            c.rollback(tx.savepoint);
+            tables.forget();
+        }
+        if (open == tx) {
+            open = null;
+        }
+    }
+
+    private void advance(long offset) {
+        boundaryOffset = offset + 1;
+        dirty = true;
+    }
+
+    /** Whether no source transaction is half-read, so that {@link #commit()} may be called. */
+    public boolean atBoundary() {
+        return open == null;
+    }
+
+    /** Whether there is anything to commit. */
+    public boolean hasWork() {
+        return dirty;
+    }
+
+    public int pendingChanges() {
+        return batch.size();
+    }
+
+    /** Writes the pending batch and the position reached, and commits. Only at a transaction boundary. */
+    public void commit() throws SQLException {
+        if (open != null) {
+            throw new IllegalStateException("commit inside source transaction " + open.xid);
+        }
+        flushBatch();
+        try (var ps = c.prepareStatement(SAVE_POSITION)) {
+            ps.setString(1, topic);
+            ps.setInt(2, partition);
+            ps.setLong(3, boundaryOffset);
+            ps.setLong(4, lastCommitLsn);
+            ps.setLong(5, lastCommitMicros);
+            ps.executeUpdate();
+        }
+        c.commit();
+        dirty = false;
+        stats.committed(lastCommitMicros);
+    }
+
+    /** The next offset to read after what was committed or is pending at the last boundary. */
+    public long boundaryOffset() {
+        return boundaryOffset;
+    }
+
+    private void flushBatch() throws SQLException {
+        if (!batch.isEmpty()) {
+            writer.write(c, tables, batch);
+            batch.clear();
+        }
+    }
+
+    private void write(List<Change> changes) throws SQLException {
+        if (!careful) {
+            ChangeBuffer buffer = new ChangeBuffer();
+            for (Change change : changes) {
+                addTo(buffer, change);
+            }
+            writer.write(c, tables, buffer);
+            return;
+        }
+        Savepoint whole = c.setSavepoint();
+        try {
+            ChangeBuffer buffer = new ChangeBuffer();
+            for (Change change : changes) {
+                addTo(buffer, change);
+            }
+            writer.write(c, tables, buffer);
+            c.releaseSavepoint(whole);
+            return;
+        } catch (SQLException e) {
+            if (SqlErrors.isRetriable(e)) {
+                throw e;
+            }
+            c.rollback(whole);
+            tables.forget();
+        }
+        for (Change change : changes) {
+            Savepoint one = c.setSavepoint();
+            try {
+                ChangeBuffer buffer = new ChangeBuffer();
+                addTo(buffer, change);
+                writer.write(c, tables, buffer);
+                c.releaseSavepoint(one);
+            } catch (SQLException e) {
+                if (SqlErrors.isRetriable(e)) {
+                    throw e;
+                }
+                c.rollback(one);
+                tables.forget();
+                deadLetter(change, e.getMessage());
+            }
+        }
+    }
+
+    private void addTo(ChangeBuffer buffer, Change change) throws SQLException {
+        try {
+            buffer.add(change.table(), change.change(), change.commitMicros());
+        } catch (UnappliableChangeException e) {
+            deadLetter(change, e.getMessage());
+        }
+    }
+
+    private void deadLetter(Change change, @Nullable String reason) throws SQLException {
+        log.error("change to {} at {}-{}@{} cannot be applied: {}; sent to the dead-letter store",
+                change.table().qualifiedName(), topic, partition, change.offset(), reason);
+        ChangelogRecord alone = new ChangelogRecord(ChangelogSerde.VERSION, ChangelogRecord.Kind.TRANSACTION,
+                change.xid(), 0, true, 0, change.commitMicros(), List.of(change.table()),
+                List.of(new RowChange(0, change.change().op(), change.change().key(), change.change().row(),
+                        change.change().unchanged())));
+        deadLetters.write(c, new DeadLetter(topic, partition, change.offset(), change.xid(),
+                change.table().qualifiedName(), change.change().op().name(), reason == null ? "unknown" : reason,
+                serde.serialize(alone)));
+        stats.deadLetter();
+    }
+
+    /** A source transaction whose last chunk has not arrived yet. */
+    private static final class OpenTransaction {
+        final long xid;
+        int nextSeq;
+        final List<Change> changes = new ArrayList<>();
+        @Nullable Savepoint savepoint;
+
+        OpenTransaction(long xid) {
+            this.xid = xid;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.bifrost.apply.apply;
+
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+
+/**
+ * Classifies database failures. Retriable: the connection or the server is the problem (SQLState classes
+ * 08 connection, 40 serialization failure or deadlock, 53 insufficient resources, 57 operator intervention,
+ * 58 system error, or no SQLState at all, as for I/O failures); the same work is tried again later.
+ * Everything else (data exceptions, integrity violations, undefined objects, permissions) is permanent for
+ * the change that caused it: retrying cannot help, and the change goes to the dead-letter store.
+ */
+public final class SqlErrors {
+
+    private SqlErrors() {
+    }
+
+    public static boolean isRetriable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                if (state == null || state.length() < 2) {
+                    return true;
+                }
+                return switch (state.substring(0, 2)) {
+                    case "08", "40", "53", "57", "58" -> true;
+                    default -> false;
+                };
+            }
+            if (t instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,146 @@
+package dev.bifrost.apply.apply;
+
+import dev.bifrost.apply.schema.TargetTables;
+import dev.bifrost.model.Column;
+import dev.bifrost.model.TableSchema;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The SQL that writes coalesced changes: per table, a TRUNCATE if one happened, one batched DELETE, and one
+ * multi-row upsert per set of carried columns. Rows travel as one {@code text[]} parameter per column and
+ * are unnested and cast to the column types on the server: one round trip per table and statement, however
+ * many rows. Identifiers are quoted; values are always bound.
+ */
+final class TableWriter {
+
+    private static final String REPLICATED_AT = TargetTables.REPLICATED_AT;
+
+    private final Map<String, String> sqlCache = new HashMap<>();
+
+    /** Writes everything in the buffer; returns the number of rows written per operation. */
+    void write(Connection c, TargetTables targetTables, ChangeBuffer buffer) throws SQLException {
+        for (ChangeBuffer.TableChanges t : buffer.tables()) {
+            targetTables.ensure(c, t.schema);
+            if (t.truncate) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("TRUNCATE " + name(t.schema));
+                }
+            }
+            List<String[]> deletes = new ArrayList<>();
+            Map<String, List<ChangeBuffer.Pending>> upserts = new LinkedHashMap<>();
+            for (ChangeBuffer.Pending p : t.rows.values()) {
+                if (p.isDelete()) {
+                    deletes.add(p.values);
+                } else {
+                    upserts.computeIfAbsent(Arrays.toString(p.unchanged), k -> new ArrayList<>()).add(p);
+                }
+            }
+            if (!deletes.isEmpty()) {
+                delete(c, t, deletes);
+            }
+            for (List<ChangeBuffer.Pending> group : upserts.values()) {
+                upsert(c, t, group);
+            }
+        }
+    }
+
+    private void delete(Connection c, ChangeBuffer.TableChanges t, List<String[]> keys) throws SQLException {
+        List<Column> keyColumns = Arrays.stream(t.keyIndexes).mapToObj(i -> t.schema.columns().get(i)).toList();
+        String sql = sqlCache.computeIfAbsent("D" + t.schema, k -> {
+            String params = keyColumns.stream().map(col -> "?::text[]").collect(Collectors.joining(", "));
+            String names = keyColumns.stream().map(col -> quote(col.name())).collect(Collectors.joining(", "));
+            String match = keyColumns.stream()
+                    .map(col -> "t." + quote(col.name()) + " = d." + quote(col.name()) + "::" + col.type())
+                    .collect(Collectors.joining(" AND "));
+            return "DELETE FROM " + name(t.schema) + " AS t USING unnest(" + params + ") AS d(" + names + ") WHERE "
+                    + match;
+        });
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int k = 0; k < keyColumns.size(); k++) {
+                String[] column = new String[keys.size()];
+                for (int r = 0; r < keys.size(); r++) {
+                    column[r] = keys.get(r)[k];
+                }
+                ps.setArray(k + 1, c.createArrayOf("text", column));
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    private void upsert(Connection c, ChangeBuffer.TableChanges t, List<ChangeBuffer.Pending> rows) throws SQLException {
+        int[] unchanged = rows.get(0).unchanged;
+        List<Integer> written = new ArrayList<>();
+        for (int i = 0; i < t.schema.columns().size(); i++) {
+            if (Arrays.binarySearch(unchanged, i) < 0) {
+                written.add(i);
+            }
+        }
+        String sql = sqlCache.computeIfAbsent("U" + Arrays.toString(unchanged) + t.schema,
+                k -> upsertSql(t, written));
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int param = 1;
+            for (int column : written) {
+                String[] values = new String[rows.size()];
+                for (int r = 0; r < rows.size(); r++) {
+                    values[r] = rows.get(r).values[column];
+                }
+                ps.setArray(param++, c.createArrayOf("text", values));
+            }
+            String[] replicatedAt = new String[rows.size()];
+            for (int r = 0; r < rows.size(); r++) {
+                replicatedAt[r] = timestamp(rows.get(r).commitMicros);
+            }
+            ps.setArray(param, c.createArrayOf("text", replicatedAt));
+            ps.executeUpdate();
+        }
+    }
+
+    private static String upsertSql(ChangeBuffer.TableChanges t, List<Integer> written) {
+        List<Column> columns = written.stream().map(i -> t.schema.columns().get(i)).toList();
+        String names = columns.stream().map(col -> quote(col.name())).collect(Collectors.joining(", "))
+                + ", " + quote(REPLICATED_AT);
+        String params = columns.stream().map(col -> "?::text[]").collect(Collectors.joining(", ")) + ", ?::text[]";
+        String casts = columns.stream().map(col -> "u." + quote(col.name()) + "::" + col.type())
+                .collect(Collectors.joining(", ")) + ", u." + quote(REPLICATED_AT) + "::timestamptz";
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(name(t.schema)).append(" (").append(names)
+                .append(") SELECT ").append(casts).append(" FROM unnest(").append(params).append(") AS u(")
+                .append(names).append(")");
+        if (t.keyIndexes.length > 0) {
+            String key = Arrays.stream(t.keyIndexes).mapToObj(i -> quote(t.schema.columns().get(i).name()))
+                    .collect(Collectors.joining(", "));
+            String set = columns.stream().filter(col -> !col.primaryKey())
+                    .map(col -> quote(col.name()) + " = EXCLUDED." + quote(col.name()))
+                    .collect(Collectors.joining(", "));
+            sql.append(" ON CONFLICT (").append(key).append(") DO UPDATE SET ")
+                    .append(set.isEmpty() ? "" : set + ", ")
+                    .append(quote(REPLICATED_AT)).append(" = EXCLUDED.").append(quote(REPLICATED_AT));
+        }
+        return sql.toString();
+    }
+
+    private static @Nullable String timestamp(long micros) {
+        return micros == 0 ? null : Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                Math.floorMod(micros, 1_000_000L) * 1000L).toString();
+    }
+
+    static String name(TableSchema table) {
+        return quote(table.schema()) + "." + quote(table.name());
+    }
+
+    static String quote(String identifier) {
+        return TargetTables.quote(identifier);
+    }
+}

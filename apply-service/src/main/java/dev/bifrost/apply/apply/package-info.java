@@ -1,0 +1,4 @@
+@NullMarked
+package dev.bifrost.apply.apply;
+
+import org.jspecify.annotations.NullMarked;

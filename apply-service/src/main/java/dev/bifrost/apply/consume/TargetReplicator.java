@@ -1,0 +1,176 @@
+package dev.bifrost.apply.consume;
+
+import dev.bifrost.apply.ApplyProperties;
+import dev.bifrost.apply.apply.ApplySession;
+import dev.bifrost.apply.apply.ApplyStats;
+import dev.bifrost.apply.apply.SqlErrors;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+
+/**
+ * Replicates the changelog into one target, on its own thread, independent of every other target.
+ *
+ * <p>On start and after every failure it opens a fresh target connection, reads the position stored in the
+ * target and seeks the consumer there (see {@link ApplySession}); Kafka's committed offsets of the group
+ * {@code apply-<target>} are written after each target commit for monitoring only, never read. A failure
+ * that retrying can fix (target or Kafka unreachable) backs off exponentially and tries again; a write that
+ * fails for good puts the session in careful mode up to the offset reached, so that only the changes that
+ * cannot be applied go to the dead-letter store.
+ */
+final class TargetReplicator implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(TargetReplicator.class);
+
+    /** What an operator sees. */
+    enum State { STARTING, RUNNING, RETRYING, STOPPED }
+
+    private final String name;
+    private final ApplyProperties.Target target;
+    private final ApplyProperties properties;
+    private final ConsumerFactory<byte[], byte[]> consumers;
+    private final TopicPartition partition;
+    private final ApplyStats stats = new ApplyStats();
+
+    private volatile boolean running = true;
+    private volatile State state = State.STARTING;
+    private volatile @Nullable String lastError;
+    private long carefulUntil = -1;
+
+    TargetReplicator(String name, ApplyProperties.Target target, ApplyProperties properties,
+            ConsumerFactory<byte[], byte[]> consumers, String topic) {
+        this.name = name;
+        this.target = target;
+        this.properties = properties;
+        this.consumers = consumers;
+        this.partition = new TopicPartition(topic, 0);
+    }
+
+    @Override
+    public void run() {
+        Duration backoff = properties.retry().initial();
+        while (running) {
+            long reached = -1;
+            try (Connection c = connect();
+                    Consumer<byte[], byte[]> consumer = consumers.createConsumer("apply-" + name, "apply-" + name)) {
+                ApplySession session = new ApplySession(c, partition.topic(), partition.partition(),
+                        properties.batch().spillChanges(), stats);
+                ApplySession.Position position = session.open();
+                consumer.assign(List.of(partition));
+                if (position.nextOffset() >= 0) {
+                    consumer.seek(partition, position.nextOffset());
+                } else {
+                    consumer.seekToBeginning(List.of(partition));
+                }
+                log.info("target {} resumes at offset {} (last commit LSN {})", name, position.nextOffset(),
+                        position.lastCommitLsn());
+                state = State.RUNNING;
+                lastError = null;
+                backoff = properties.retry().initial();
+                while (running) {
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(properties.pollTimeout());
+                    for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                        reached = record.offset();
+                        session.careful(record.offset() <= carefulUntil);
+                        session.accept(record.offset(), record.value());
+                        if (session.atBoundary() && session.pendingChanges() >= properties.batch().maxChanges()) {
+                            commit(session, consumer);
+                        }
+                    }
+                    if (session.atBoundary() && session.hasWork()) {
+                        commit(session, consumer);
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (!running) {
+                    break;
+                }
+                lastError = e.getMessage();
+                if (!SqlErrors.isRetriable(e) && e instanceof SQLException && reached > carefulUntil) {
+                    carefulUntil = reached;
+                    log.warn("target {}: a write failed for good ({}); applying again up to offset {} change by "
+                            + "change, sending what cannot be applied to the dead-letter store", name,
+                            e.getMessage(), carefulUntil);
+                    continue;
+                }
+                state = State.RETRYING;
+                log.warn("target {} ({}): {}; trying again in {}", name, target, e.getMessage(), backoff);
+                if (!pause(backoff)) {
+                    break;
+                }
+                backoff = min(backoff.multipliedBy(2), properties.retry().max());
+            }
+        }
+        state = State.STOPPED;
+    }
+
+    private Connection connect() throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", target.username());
+        props.setProperty("password", target.password() == null ? "" : target.password());
+        props.setProperty("ApplicationName", "bifrost-apply-" + name);
+        props.setProperty("reWriteBatchedInserts", "true");
+        props.setProperty("tcpKeepAlive", "true");
+        return DriverManager.getConnection(target.url(), props);
+    }
+
+    private void commit(ApplySession session, Consumer<byte[], byte[]> consumer) throws SQLException {
+        session.commit();
+        consumer.commitAsync(Map.of(partition, new OffsetAndMetadata(session.boundaryOffset())), null);
+    }
+
+    private boolean pause(Duration duration) {
+        synchronized (this) {
+            try {
+                long until = System.nanoTime() + duration.toNanos();
+                while (running && System.nanoTime() < until) {
+                    wait(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return running;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    void stop() {
+        running = false;
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    State state() {
+        return state;
+    }
+
+    @Nullable String lastError() {
+        return lastError;
+    }
+
+    ApplyStats stats() {
+        return stats;
+    }
+}

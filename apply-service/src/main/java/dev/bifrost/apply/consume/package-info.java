@@ -1,0 +1,4 @@
+@NullMarked
+package dev.bifrost.apply.consume;
+
+import org.jspecify.annotations.NullMarked;

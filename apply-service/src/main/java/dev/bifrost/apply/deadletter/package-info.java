@@ -1,0 +1,4 @@
+@NullMarked
+package dev.bifrost.apply.deadletter;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.bifrost.apply;
+
+import org.jspecify.annotations.NullMarked;

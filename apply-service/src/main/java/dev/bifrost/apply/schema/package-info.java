@@ -1,0 +1,4 @@
+@NullMarked
+package dev.bifrost.apply.schema;
+
+import org.jspecify.annotations.NullMarked;
