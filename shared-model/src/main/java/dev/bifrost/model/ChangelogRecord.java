@@ -45,6 +45,10 @@ public record ChangelogRecord(
                 List.of(), List.of());
     }
 
+    public static ChangelogRecord schema(List<TableSchema> tables, long timeMicros) {
+        return new ChangelogRecord(ChangelogSerde.VERSION, Kind.SCHEMA, 0, 0, true, 0, timeMicros, tables, List.of());
+    }
+
     /** What a changelog record carries. */
     public enum Kind {
         /** A chunk of a streamed source transaction. */
@@ -52,6 +56,11 @@ public record ChangelogRecord(
         /** A chunk of the initial snapshot, which is applied as one transaction. */
         SNAPSHOT,
         /** No data: the source had nothing more to send at {@code commitTimeMicros}. */
-        HEARTBEAT
+        HEARTBEAT,
+        /**
+         * No data: the tables the capture publishes, sent when it starts, so that targets hold every table,
+         * empty ones included. Not a transaction: readers create missing tables and columns, nothing else.
+         */
+        SCHEMA
     }
 }

@@ -31,7 +31,8 @@ public final class ChangelogSerde {
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("v", record.version());
-            g.writeStringField("k", record.kind().name().substring(0, 1));
+            g.writeStringField("k", record.kind() == ChangelogRecord.Kind.SCHEMA ? "M"
+                    : record.kind().name().substring(0, 1));
             g.writeNumberField("x", record.xid());
             g.writeNumberField("s", record.seq());
             g.writeBooleanField("l", record.last());
@@ -151,6 +152,7 @@ public final class ChangelogSerde {
             case "T" -> ChangelogRecord.Kind.TRANSACTION;
             case "S" -> ChangelogRecord.Kind.SNAPSHOT;
             case "H" -> ChangelogRecord.Kind.HEARTBEAT;
+            case "M" -> ChangelogRecord.Kind.SCHEMA;
             default -> throw new ChangelogFormatException("unknown changelog record kind '" + code + "'");
         };
     }

@@ -142,6 +142,13 @@ public final class ApplySession {
             }
             return;
         }
+        if (record.kind() == ChangelogRecord.Kind.SCHEMA) {
+            if (open == null) {
+                record.tables().forEach(batch::touch);
+                advance(offset);
+            }
+            return;
+        }
         OpenTransaction tx = open;
         if (record.seq() == 0) {
             if (tx != null) {

@@ -76,19 +76,24 @@ final class ChangeBuffer {
         }
     }
 
+    /** Makes sure the table is written (created if missing, evolved) even if no row of it changes. */
+    void touch(TableSchema table) {
+        TableChanges t = tables.get(table.qualifiedName());
+        if (t == null) {
+            tables.put(table.qualifiedName(), new TableChanges(table));
+        } else if (!t.schema.columns().equals(table.columns())) {
+            evolve(t, table);
+        }
+    }
+
     /**
      * Adds a change.
      *
      * @throws UnappliableChangeException if the change cannot be applied to a replica at all
      */
     void add(TableSchema table, RowChange change, long commitMicros) {
+        touch(table);
         TableChanges t = tables.get(table.qualifiedName());
-        if (t == null) {
-            t = new TableChanges(table);
-            tables.put(table.qualifiedName(), t);
-        } else if (!t.schema.columns().equals(table.columns())) {
-            evolve(t, table);
-        }
         switch (change.op()) {
             case TRUNCATE -> {
                 size -= t.rows.size();

@@ -7,7 +7,6 @@ import io.debezium.connector.postgresql.PostgresConnector;
 import io.debezium.connector.postgresql.PostgresConnectorConfig;
 import io.debezium.embedded.EmbeddedEngineConfig;
 import io.debezium.heartbeat.Heartbeat;
-import io.debezium.jdbc.JdbcConfiguration;
 import io.debezium.relational.RelationalDatabaseConnectorConfig;
 import java.util.Properties;
 
@@ -36,11 +35,11 @@ final class DebeziumConfiguration {
         p.setProperty(JdbcOffsetBackingStore.USER, source.user());
         p.setProperty(JdbcOffsetBackingStore.PASSWORD, source.password());
 
-        p.setProperty(JdbcConfiguration.HOSTNAME.name(), source.host());
-        p.setProperty(JdbcConfiguration.PORT.name(), Integer.toString(source.port()));
-        p.setProperty(JdbcConfiguration.DATABASE.name(), source.database());
-        p.setProperty(JdbcConfiguration.USER.name(), source.user());
-        p.setProperty(JdbcConfiguration.PASSWORD.name(), source.password());
+        p.setProperty(RelationalDatabaseConnectorConfig.HOSTNAME.name(), source.host());
+        p.setProperty(PostgresConnectorConfig.PORT.name(), Integer.toString(source.port()));
+        p.setProperty(RelationalDatabaseConnectorConfig.DATABASE_NAME.name(), source.database());
+        p.setProperty(RelationalDatabaseConnectorConfig.USER.name(), source.user());
+        p.setProperty(RelationalDatabaseConnectorConfig.PASSWORD.name(), source.password());
         p.setProperty(CommonConnectorConfig.TOPIC_PREFIX.name(), capture.topicPrefix());
 
         p.setProperty(PostgresConnectorConfig.PLUGIN_NAME.name(), "pgoutput");

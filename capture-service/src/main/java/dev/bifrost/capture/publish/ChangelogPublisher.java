@@ -39,6 +39,9 @@ public final class ChangelogPublisher implements DebeziumEngine.ChangeConsumer<R
     private final TransactionAssembler assembler;
     private final String topic;
     private final byte[] key;
+    private final SourceCatalog catalog;
+    private final String publication;
+    private boolean announced;
 
     private record Pending(@Nullable CompletableFuture<SendResult<byte[], byte[]>> ack,
             @Nullable RecordChangeEvent<SourceRecord> commitPoint) {
@@ -50,12 +53,20 @@ public final class ChangelogPublisher implements DebeziumEngine.ChangeConsumer<R
                 properties.chunk().maxChanges(), properties.chunk().maxBytes());
         this.topic = Topics.changelog(properties.topicPrefix());
         this.key = properties.source().database().getBytes(StandardCharsets.UTF_8);
+        this.catalog = catalog;
+        this.publication = properties.publicationName();
     }
 
     @Override
     public void handleBatch(List<RecordChangeEvent<SourceRecord>> events,
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
         List<Pending> pending = new ArrayList<>();
+        if (!announced) {
+            // every published table, so that targets hold empty tables too
+            pending.add(new Pending(send(ChangelogRecord.schema(catalog.publishedTables(publication),
+                    System.currentTimeMillis() * 1000L)), null));
+            announced = true;
+        }
         for (RecordChangeEvent<SourceRecord> event : events) {
             for (TransactionAssembler.Outgoing outgoing : assembler.accept(event.record())) {
                 pending.add(new Pending(outgoing.record() == null ? null : send(outgoing.record()),

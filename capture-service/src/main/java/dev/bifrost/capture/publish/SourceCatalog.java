@@ -1,6 +1,9 @@
 package dev.bifrost.capture.publish;
 
 import dev.bifrost.model.Column;
+import dev.bifrost.model.TableSchema;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -19,10 +22,24 @@ class SourceCatalog {
               AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY a.attnum""";
 
+    private static final String PUBLISHED_TABLES = """
+            SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ? ORDER BY 1, 2""";
+
     private final JdbcTemplate jdbc;
 
     SourceCatalog(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /** Every table the publication publishes now, with its columns. */
+    List<TableSchema> publishedTables(String publication) {
+        List<TableSchema> tables = new ArrayList<>();
+        jdbc.query(PUBLISHED_TABLES, rs -> {
+            String schema = rs.getString(1);
+            String table = rs.getString(2);
+            tables.add(new TableSchema(schema, table, new ArrayList<>(columns(schema, table).values())));
+        }, publication);
+        return tables;
     }
 
     /** The table's current columns by name, in table order; empty if the table no longer exists. */

@@ -1,0 +1,114 @@
+package dev.bifrost.apply.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bifrost.model.Column;
+import dev.bifrost.model.RowChange;
+import dev.bifrost.model.TableSchema;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class ChangeBufferTest {
+
+    private static final TableSchema T = new TableSchema("raw", "t", List.of(
+            new Column("id", "bigint", false, true),
+            new Column("a", "text", true, false),
+            new Column("b", "text", true, false)));
+
+    private final ChangeBuffer buffer = new ChangeBuffer();
+
+    private Map<String, String> state(String table) {
+        ChangeBuffer.TableChanges changes = buffer.tables().stream()
+                .filter(t -> t.schema.qualifiedName().equals(table)).findFirst().orElseThrow();
+        return changes.rows.entrySet().stream().collect(Collectors.toMap(
+                e -> String.join(",", e.getKey().values()),
+                e -> e.getValue().isDelete() ? "DELETE"
+                        : String.join("|", java.util.Arrays.stream(e.getValue().values)
+                                .map(String::valueOf).toList()) + " unchanged="
+                                + java.util.Arrays.toString(e.getValue().unchanged)));
+    }
+
+    @Test
+    void keepsOnlyTheLastStateOfEachKey() {
+        buffer.add(T, RowChange.insert(0, new String[] {"1", "x", "y"}), 1);
+        buffer.add(T, RowChange.update(0, new String[] {"1", "x2", "y2"}, new int[0]), 2);
+        buffer.add(T, RowChange.insert(0, new String[] {"2", "p", "q"}), 3);
+        buffer.add(T, RowChange.delete(0, new String[] {"2"}), 4);
+
+        assertThat(state("raw.t")).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "1", "1|x2|y2 unchanged=[]",
+                "2", "DELETE"));
+        assertThat(buffer.size()).isEqualTo(2);
+    }
+
+    @Test
+    void anUnchangedToastedValueKeepsTheEarlierValueInsteadOfNull() {
+        buffer.add(T, RowChange.insert(0, new String[] {"1", "a", "big toasted value"}), 1);
+        buffer.add(T, RowChange.update(0, new String[] {"1", "a2", null}, new int[] {2}), 2);
+
+        assertThat(state("raw.t")).containsEntry("1", "1|a2|big toasted value unchanged=[]");
+    }
+
+    @Test
+    void anUnchangedValueWithNothingEarlierStaysMarkedSoItIsNotWritten() {
+        buffer.add(T, RowChange.update(0, new String[] {"1", "a", null}, new int[] {2}), 1);
+        buffer.add(T, RowChange.update(0, new String[] {"1", null, "b"}, new int[] {1}), 2);
+
+        assertThat(state("raw.t")).containsEntry("1", "1|a|b unchanged=[]");
+        buffer.add(T, RowChange.update(0, new String[] {"1", null, null}, new int[] {1, 2}), 3);
+        assertThat(state("raw.t")).containsEntry("1", "1|a|b unchanged=[]");
+    }
+
+    @Test
+    void aPrimaryKeyChangeDeletesTheOldKeyAndUpsertsTheNewOne() {
+        buffer.add(T, RowChange.insert(0, new String[] {"1", "a", "b"}), 1);
+        buffer.add(T, RowChange.delete(0, new String[] {"1"}), 2);
+        buffer.add(T, RowChange.insert(0, new String[] {"100", "a", "b"}), 2);
+
+        assertThat(state("raw.t")).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "1", "DELETE",
+                "100", "100|a|b unchanged=[]"));
+    }
+
+    @Test
+    void truncateDropsEarlierChangesAndKeepsLaterOnes() {
+        buffer.add(T, RowChange.insert(0, new String[] {"1", "a", "b"}), 1);
+        buffer.add(T, RowChange.truncate(0), 2);
+        buffer.add(T, RowChange.insert(0, new String[] {"2", "c", "d"}), 3);
+
+        ChangeBuffer.TableChanges t = buffer.tables().iterator().next();
+        assertThat(t.truncate).isTrue();
+        assertThat(state("raw.t")).containsExactly(Map.entry("2", "2|c|d unchanged=[]"));
+        assertThat(buffer.size()).isEqualTo(1);
+    }
+
+    @Test
+    void rowsPendingWhenATableGainsAColumnDoNotOverwriteIt() {
+        TableSchema wider = new TableSchema("raw", "t", List.of(
+                new Column("id", "bigint", false, true),
+                new Column("a", "text", true, false),
+                new Column("b", "text", true, false),
+                new Column("c", "int", true, false)));
+        buffer.add(T, RowChange.insert(0, new String[] {"1", "a", "b"}), 1);
+        buffer.add(wider, RowChange.insert(0, new String[] {"2", "a", "b", "7"}), 2);
+
+        assertThat(state("raw.t")).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "1", "1|a|b|null unchanged=[3]",
+                "2", "2|a|b|7 unchanged=[]"));
+    }
+
+    @Test
+    void updatesAndDeletesOfATableWithoutPrimaryKeyAreRefusedWithAReason() {
+        TableSchema keyless = new TableSchema("raw", "log", List.of(new Column("msg", "text", true, false)));
+        buffer.add(keyless, RowChange.insert(0, new String[] {"same"}), 1);
+        buffer.add(keyless, RowChange.insert(0, new String[] {"same"}), 2);
+
+        assertThat(buffer.size()).as("keyless inserts are all kept").isEqualTo(2);
+        assertThatThrownBy(() -> buffer.add(keyless, RowChange.delete(0, new String[0]), 3))
+                .isInstanceOf(UnappliableChangeException.class)
+                .hasMessageContaining("raw.log has no primary key");
+    }
+}

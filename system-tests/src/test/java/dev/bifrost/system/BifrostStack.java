@@ -1,0 +1,102 @@
+package dev.bifrost.system;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.bifrost.testsupport.PostgresServer;
+import dev.bifrost.testsupport.TableChecksum;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * The whole system for a test: one PostgreSQL server holding ThorDB and the two targets as separate
+ * databases, a real Kafka broker (in-JVM KRaft), and both services as separate processes.
+ */
+final class BifrostStack implements AutoCloseable {
+
+    static final String THORDB = "thordb";
+    static final List<String> TARGETS = List.of("mjolnirdb", "stormbreakerdb");
+    static final List<String> SCHEMAS = List.of("raw", "refined");
+
+    final PostgresServer postgres;
+    final EmbeddedKafkaKraftBroker kafka;
+    final ServiceProcess capture;
+    final ServiceProcess apply;
+
+    BifrostStack() {
+        postgres = PostgresServer.start("system");
+        postgres.createDatabase(THORDB);
+        TARGETS.forEach(postgres::createDatabase);
+        kafka = new EmbeddedKafkaKraftBroker(1, 1);
+        kafka.afterPropertiesSet();
+        String bootstrap = kafka.getBrokersAsString();
+        capture = new ServiceProcess("capture-service", "bifrost.captureJar", PostgresServer.freePort(), Map.of(
+                "THORDB_HOST", "127.0.0.1",
+                "THORDB_PORT", Integer.toString(postgres.port()),
+                "THORDB_DB", THORDB,
+                "THORDB_USER", PostgresServer.USER,
+                "THORDB_PASSWORD", "unused-with-trust-auth",
+                "KAFKA_BOOTSTRAP_SERVERS", bootstrap));
+        apply = new ServiceProcess("apply-service", "bifrost.applyJar", PostgresServer.freePort(), Map.of(
+                "MJOLNIRDB_URL", postgres.jdbcUrl("mjolnirdb"),
+                "MJOLNIRDB_USER", PostgresServer.USER,
+                "STORMBREAKERDB_URL", postgres.jdbcUrl("stormbreakerdb"),
+                "STORMBREAKERDB_USER", PostgresServer.USER,
+                "KAFKA_BOOTSTRAP_SERVERS", bootstrap));
+    }
+
+    Connection source() throws SQLException {
+        return postgres.connect(THORDB);
+    }
+
+    /** Waits until every table of the captured schemas is identical, row for row, on both targets. */
+    void awaitTargetsEqualSource(Duration atMost) {
+        await("both targets equal the source").atMost(atMost).pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    List<String> differences = differences();
+                    if (!differences.isEmpty()) {
+                        throw new AssertionError("targets differ from the source: " + differences);
+                    }
+                });
+    }
+
+    /** Every table whose checksum differs between the source and a target. */
+    List<String> differences() throws SQLException {
+        List<String> differences = new ArrayList<>();
+        try (Connection source = source()) {
+            for (String schema : SCHEMAS) {
+                for (String table : TableChecksum.tables(source, schema)) {
+                    List<String> columns = TableChecksum.columns(source, schema, table);
+                    List<String> key = TableChecksum.primaryKey(source, schema, table);
+                    String expected = TableChecksum.checksum(source, schema, table, columns, key);
+                    for (String target : TARGETS) {
+                        String actual;
+                        try (Connection t = postgres.connect(target)) {
+                            actual = TableChecksum.tables(t, schema).contains(table)
+                                    ? TableChecksum.checksum(t, schema, table, columns, key) : "missing";
+                        } catch (SQLException notCaughtUpYet) {
+                            // a column the target does not have yet, say
+                            actual = notCaughtUpYet.getMessage();
+                        }
+                        if (!expected.equals(actual)) {
+                            differences.add(target + ":" + schema + "." + table + " " + actual + " != " + expected);
+                        }
+                    }
+                }
+            }
+        }
+        return differences;
+    }
+
+    @Override
+    public void close() throws Exception {
+        apply.close();
+        capture.close();
+        kafka.destroy();
+        postgres.close();
+    }
+}
