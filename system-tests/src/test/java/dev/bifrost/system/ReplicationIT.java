@@ -91,7 +91,9 @@ class ReplicationIT {
             exec(c, "TRUNCATE raw.portes");
             exec(c, insertPortes(700));
             // a new column, then rows that use it; big values are TOASTed, then left unchanged by an update
-            exec(c, "ALTER TABLE raw.registros ADD COLUMN observacao text");
+            exec(c, "ALTER TABLE raw.registros ADD COLUMN observacao text",
+                    // out of line and uncompressed: these values are TOASTed for sure
+                    "ALTER TABLE raw.registros ALTER COLUMN observacao SET STORAGE EXTERNAL");
             exec(c, "UPDATE raw.registros SET observacao = repeat(md5(id::text), 200) WHERE id % 7 = 1");
             exec(c, "UPDATE raw.registros SET total = total * 2 WHERE id % 7 = 1");
             exec(c, insertRegistros(300).replace("categoria)", "categoria, observacao)")
