@@ -79,6 +79,8 @@ public final class ApplySession {
     private long lastCommitMicros;
     private boolean dirty;
     private boolean careful;
+    private long recordTimestamp;
+    private long boundaryTimestamp;
 
     public ApplySession(Connection c, String topic, int partition, int spillChanges, ApplyStats stats) {
         this.c = c;
@@ -120,7 +122,8 @@ public final class ApplySession {
     }
 
     /** Feeds the record at {@code offset}. */
-    public void accept(long offset, byte[] value) throws SQLException {
+    public void accept(long offset, long timestamp, byte[] value) throws SQLException {
+        this.recordTimestamp = timestamp;
         ChangelogRecord record;
         try {
             record = serde.deserialize(value);
@@ -201,7 +204,7 @@ public final class ApplySession {
                 addTo(batch, change);
             }
         }
-        stats.transaction(tx.changes);
+        stats.transaction(tx.changes, record.commitTimeMicros());
         lastCommitLsn = record.commitLsn();
         lastCommitMicros = record.commitTimeMicros();
         advance(offset);
@@ -214,7 +217,7 @@ public final class ApplySession {
             tx.savepoint = c.setSavepoint();
         }
         write(tx.changes);
-        stats.spilled(tx.changes);
+        stats.transaction(tx.changes, 0);
         tx.changes.clear();
     }
 
@@ -230,6 +233,7 @@ public final class ApplySession {
 
     private void advance(long offset) {
         boundaryOffset = offset + 1;
+        boundaryTimestamp = recordTimestamp;
         dirty = true;
     }
 
@@ -252,6 +256,7 @@ public final class ApplySession {
         if (open != null) {
             throw new IllegalStateException("commit inside source transaction " + open.xid);
         }
+        long started = System.nanoTime();
         flushBatch();
         try (var ps = c.prepareStatement(SAVE_POSITION)) {
             ps.setString(1, topic);
@@ -263,7 +268,7 @@ public final class ApplySession {
         }
         c.commit();
         dirty = false;
-        stats.committed(lastCommitMicros);
+        stats.committed(boundaryOffset, boundaryTimestamp, lastCommitMicros, System.nanoTime() - started);
     }
 
     /** The next offset to read after what was committed or is pending at the last boundary. */

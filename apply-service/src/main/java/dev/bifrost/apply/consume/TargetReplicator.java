@@ -10,6 +10,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,27 +33,29 @@ import org.springframework.kafka.core.ConsumerFactory;
  * fails for good puts the session in careful mode up to the offset reached, so that only the changes that
  * cannot be applied go to the dead-letter store.
  */
-final class TargetReplicator implements Runnable {
+public final class TargetReplicator implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(TargetReplicator.class);
 
-    /** What an operator sees. */
-    enum State { STARTING, RUNNING, RETRYING, STOPPED }
+    /** What the replicator is doing. */
+    public enum State { STARTING, RUNNING, PAUSED, RETRYING, STOPPED }
 
     private final String name;
     private final ApplyProperties.Target target;
     private final ApplyProperties properties;
     private final ConsumerFactory<byte[], byte[]> consumers;
     private final TopicPartition partition;
-    private final ApplyStats stats = new ApplyStats();
+    private final ApplyStats stats;
 
     private volatile boolean running = true;
+    private volatile boolean pauseRequested;
     private volatile State state = State.STARTING;
     private volatile @Nullable String lastError;
     private long carefulUntil = -1;
 
     TargetReplicator(String name, ApplyProperties.Target target, ApplyProperties properties,
-            ConsumerFactory<byte[], byte[]> consumers, String topic) {
+            ConsumerFactory<byte[], byte[]> consumers, String topic, MeterRegistry registry) {
+        this.stats = new ApplyStats(name, registry);
         this.name = name;
         this.target = target;
         this.properties = properties;
@@ -77,24 +81,46 @@ final class TargetReplicator implements Runnable {
                 }
                 log.info("target {} resumes at offset {} (last commit LSN {})", name, position.nextOffset(),
                         position.lastCommitLsn());
-                state = State.RUNNING;
                 lastError = null;
                 backoff = properties.retry().initial();
+                boolean paused = false;
                 while (running) {
+                    if (paused && !pauseRequested) {
+                        consumer.resume(List.of(partition));
+                        paused = false;
+                        log.info("target {} resumed", name);
+                    }
+                    state = paused ? State.PAUSED : State.RUNNING;
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(properties.pollTimeout());
                     for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
                         reached = record.offset();
                         session.careful(record.offset() <= carefulUntil);
-                        session.accept(record.offset(), record.value());
-                        if (session.atBoundary() && session.pendingChanges() >= properties.batch().maxChanges()) {
+                        session.accept(record.offset(), record.timestamp(), record.value());
+                        if (session.atBoundary() && (pauseRequested
+                                || session.pendingChanges() >= properties.batch().maxChanges())) {
                             commit(session, consumer);
+                            if (pauseRequested) {
+                                break;
+                            }
                         }
                     }
                     if (session.atBoundary() && session.hasWork()) {
                         commit(session, consumer);
                     }
+                    if (pauseRequested && !paused && session.atBoundary()) {
+                        // records fetched past the boundary are read again on resume
+                        consumer.seek(partition, Math.max(0, session.boundaryOffset()));
+                        consumer.pause(List.of(partition));
+                        paused = true;
+                        log.info("target {} paused at offset {}", name, session.boundaryOffset());
+                    }
+                    OptionalLong lag = consumer.currentLag(partition);
+                    stats.caughtUp(!paused && lag.isPresent() && lag.getAsLong() == 0 && session.atBoundary()
+                            && !session.hasWork());
                 }
             } catch (SQLException | RuntimeException e) {
+                stats.discardPending();
+                stats.caughtUp(false);
                 if (!running) {
                     break;
                 }
@@ -151,6 +177,19 @@ final class TargetReplicator implements Runnable {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
+    /** Stops applying at the next transaction boundary, committing what was applied; the others go on. */
+    public void pause() {
+        pauseRequested = true;
+    }
+
+    public void resume() {
+        pauseRequested = false;
+    }
+
+    public boolean pauseRequested() {
+        return pauseRequested;
+    }
+
     void stop() {
         running = false;
         synchronized (this) {
@@ -158,19 +197,28 @@ final class TargetReplicator implements Runnable {
         }
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    State state() {
+    public String consumerGroup() {
+        return "apply-" + name;
+    }
+
+    public TopicPartition partition() {
+        return partition;
+    }
+
+    public State state() {
         return state;
     }
 
-    @Nullable String lastError() {
+    /** The last failure, cleared when the replicator runs again. */
+    public @Nullable String lastError() {
         return lastError;
     }
 
-    ApplyStats stats() {
+    public ApplyStats stats() {
         return stats;
     }
 }

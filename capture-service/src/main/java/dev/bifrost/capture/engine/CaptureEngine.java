@@ -23,12 +23,12 @@ import org.springframework.stereotype.Component;
  * is started again after {@code bifrost.capture.restart-backoff}, resuming from the last committed offset.
  */
 @Component
-class CaptureEngine implements SmartLifecycle {
+public class CaptureEngine implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(CaptureEngine.class);
 
-    /** The states an operator sees. */
-    enum State { STARTING, RUNNING, FAILED, STOPPED }
+    /** The engine's lifecycle states. */
+    public enum State { STARTING, RUNNING, FAILED, STOPPED }
 
     private final CaptureProperties properties;
     private final PublicationInitializer publication;
@@ -123,11 +123,12 @@ class CaptureEngine implements SmartLifecycle {
         return running;
     }
 
-    State state() {
+    public State state() {
         return state;
     }
 
-    @Nullable String lastError() {
+    /** Why the engine last failed. */
+    public @Nullable String lastError() {
         return lastError;
     }
 }

@@ -40,14 +40,18 @@ public final class ChangelogPublisher implements DebeziumEngine.ChangeConsumer<R
     private final String topic;
     private final byte[] key;
     private final SourceCatalog catalog;
+    private final CaptureStats stats;
     private final String publication;
     private boolean announced;
 
-    private record Pending(@Nullable CompletableFuture<SendResult<byte[], byte[]>> ack,
+    private record Pending(@Nullable ChangelogRecord record,
+            @Nullable CompletableFuture<SendResult<byte[], byte[]>> ack,
             @Nullable RecordChangeEvent<SourceRecord> commitPoint) {
     }
 
-    ChangelogPublisher(KafkaTemplate<byte[], byte[]> kafka, SourceCatalog catalog, CaptureProperties properties) {
+    ChangelogPublisher(KafkaTemplate<byte[], byte[]> kafka, SourceCatalog catalog, CaptureStats stats,
+            CaptureProperties properties) {
+        this.stats = stats;
         this.kafka = kafka;
         this.assembler = new TransactionAssembler(new RecordConverter(catalog), properties.topicPrefix(),
                 properties.chunk().maxChanges(), properties.chunk().maxBytes());
@@ -63,13 +67,14 @@ public final class ChangelogPublisher implements DebeziumEngine.ChangeConsumer<R
         List<Pending> pending = new ArrayList<>();
         if (!announced) {
             // every published table, so that targets hold empty tables too
-            pending.add(new Pending(send(ChangelogRecord.schema(catalog.publishedTables(publication),
-                    System.currentTimeMillis() * 1000L)), null));
+            ChangelogRecord schema = ChangelogRecord.schema(catalog.publishedTables(publication),
+                    System.currentTimeMillis() * 1000L);
+            pending.add(new Pending(schema, send(schema), null));
             announced = true;
         }
         for (RecordChangeEvent<SourceRecord> event : events) {
             for (TransactionAssembler.Outgoing outgoing : assembler.accept(event.record())) {
-                pending.add(new Pending(outgoing.record() == null ? null : send(outgoing.record()),
+                pending.add(new Pending(outgoing.record(), outgoing.record() == null ? null : send(outgoing.record()),
                         outgoing.commitPoint() ? event : null));
             }
         }
@@ -81,6 +86,7 @@ public final class ChangelogPublisher implements DebeziumEngine.ChangeConsumer<R
         for (Pending p : pending) {
             if (p.ack() != null) {
                 awaitAck(p.ack());
+                stats.acknowledged(p.record());
             }
             if (p.commitPoint() != null) {
                 committer.markProcessed(p.commitPoint());

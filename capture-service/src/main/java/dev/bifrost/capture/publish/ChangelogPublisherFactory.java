@@ -11,15 +11,17 @@ public class ChangelogPublisherFactory {
     private final KafkaTemplate<byte[], byte[]> kafka;
     private final SourceCatalog catalog;
     private final CaptureProperties properties;
+    private final CaptureStats stats;
 
-    ChangelogPublisherFactory(KafkaTemplate<byte[], byte[]> kafka, SourceCatalog catalog,
+    ChangelogPublisherFactory(KafkaTemplate<byte[], byte[]> kafka, SourceCatalog catalog, CaptureStats stats,
             CaptureProperties properties) {
+        this.stats = stats;
         this.kafka = kafka;
         this.catalog = catalog;
         this.properties = properties;
     }
 
     public ChangelogPublisher create() {
-        return new ChangelogPublisher(kafka, catalog, properties);
+        return new ChangelogPublisher(kafka, catalog, stats, properties);
     }
 }

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.bifrost.apply.status;
+
+import org.jspecify.annotations.NullMarked;

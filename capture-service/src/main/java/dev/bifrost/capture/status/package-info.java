@@ -1,0 +1,4 @@
+@NullMarked
+package dev.bifrost.capture.status;
+
+import org.jspecify.annotations.NullMarked;
