@@ -13,8 +13,9 @@ import java.util.Map;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
- * The whole system for a test: one PostgreSQL server holding ThorDB and the two targets as separate
- * databases, a real Kafka broker (in-JVM KRaft), and both services as separate processes.
+ * The whole system for a test, as in production: one PostgreSQL server per database (ThorDB and the two
+ * targets, so that one target can be stopped alone), a real Kafka broker (in-JVM KRaft), and both services
+ * as separate processes, with management credentials.
  */
 final class BifrostStack implements AutoCloseable {
 
@@ -22,15 +23,23 @@ final class BifrostStack implements AutoCloseable {
     static final List<String> TARGETS = List.of("mjolnirdb", "stormbreakerdb");
     static final List<String> SCHEMAS = List.of("raw", "refined");
 
+    static final String ADMIN_USER = "admin";
+    static final String ADMIN_PASSWORD = java.util.UUID.randomUUID().toString();
+
     final PostgresServer postgres;
+    final Map<String, PostgresServer> targets = new java.util.LinkedHashMap<>();
     final EmbeddedKafkaKraftBroker kafka;
     final ServiceProcess capture;
     final ServiceProcess apply;
 
     BifrostStack() {
-        postgres = PostgresServer.start("system");
+        postgres = PostgresServer.start(THORDB);
         postgres.createDatabase(THORDB);
-        TARGETS.forEach(postgres::createDatabase);
+        for (String target : TARGETS) {
+            PostgresServer server = PostgresServer.start(target);
+            server.createDatabase(target);
+            targets.put(target, server);
+        }
         kafka = new EmbeddedKafkaKraftBroker(1, 1);
         kafka.afterPropertiesSet();
         String bootstrap = kafka.getBrokersAsString();
@@ -40,17 +49,25 @@ final class BifrostStack implements AutoCloseable {
                 "THORDB_DB", THORDB,
                 "THORDB_USER", PostgresServer.USER,
                 "THORDB_PASSWORD", "unused-with-trust-auth",
-                "KAFKA_BOOTSTRAP_SERVERS", bootstrap));
+                "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                "BIFROST_ADMIN_USER", ADMIN_USER,
+                "BIFROST_ADMIN_PASSWORD", ADMIN_PASSWORD));
         apply = new ServiceProcess("apply-service", "bifrost.applyJar", PostgresServer.freePort(), Map.of(
-                "MJOLNIRDB_URL", postgres.jdbcUrl("mjolnirdb"),
+                "MJOLNIRDB_URL", targets.get("mjolnirdb").jdbcUrl("mjolnirdb"),
                 "MJOLNIRDB_USER", PostgresServer.USER,
-                "STORMBREAKERDB_URL", postgres.jdbcUrl("stormbreakerdb"),
+                "STORMBREAKERDB_URL", targets.get("stormbreakerdb").jdbcUrl("stormbreakerdb"),
                 "STORMBREAKERDB_USER", PostgresServer.USER,
-                "KAFKA_BOOTSTRAP_SERVERS", bootstrap));
+                "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                "BIFROST_ADMIN_USER", ADMIN_USER,
+                "BIFROST_ADMIN_PASSWORD", ADMIN_PASSWORD));
     }
 
     Connection source() throws SQLException {
         return postgres.connect(THORDB);
+    }
+
+    Connection target(String database) throws SQLException {
+        return targets.get(database).connect(database);
     }
 
     /** Waits until every table of the captured schemas is identical, row for row, on both targets. */
@@ -66,6 +83,11 @@ final class BifrostStack implements AutoCloseable {
 
     /** Every table whose checksum differs between the source and a target. */
     List<String> differences() throws SQLException {
+        return differences(TARGETS);
+    }
+
+    /** Every table whose checksum differs between the source and one of the given targets. */
+    List<String> differences(List<String> targetDatabases) throws SQLException {
         List<String> differences = new ArrayList<>();
         try (Connection source = source()) {
             for (String schema : SCHEMAS) {
@@ -73,9 +95,9 @@ final class BifrostStack implements AutoCloseable {
                     List<String> columns = TableChecksum.columns(source, schema, table);
                     List<String> key = TableChecksum.primaryKey(source, schema, table);
                     String expected = TableChecksum.checksum(source, schema, table, columns, key);
-                    for (String target : TARGETS) {
+                    for (String target : targetDatabases) {
                         String actual;
-                        try (Connection t = postgres.connect(target)) {
+                        try (Connection t = target(target)) {
                             actual = TableChecksum.tables(t, schema).contains(table)
                                     ? TableChecksum.checksum(t, schema, table, columns, key) : "missing";
                         } catch (SQLException notCaughtUpYet) {
@@ -98,5 +120,8 @@ final class BifrostStack implements AutoCloseable {
         capture.close();
         kafka.destroy();
         postgres.close();
+        for (PostgresServer server : targets.values()) {
+            server.close();
+        }
     }
 }

@@ -141,7 +141,7 @@ class ReplicationIT {
         List<Future<?>> readers = new ArrayList<>();
         for (String target : BifrostStack.TARGETS) {
             readers.add(pool.submit(() -> {
-                try (Connection t = stack.postgres.connect(target); Statement s = t.createStatement()) {
+                try (Connection t = stack.target(target); Statement s = t.createStatement()) {
                     while (writing.get() || checks.get() < 10) {
                         try (ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM raw.conta_a), "
                                 + "(SELECT sum(saldo) FROM raw.conta_a) + (SELECT sum(saldo) FROM raw.conta_b)")) {
@@ -250,7 +250,7 @@ class ReplicationIT {
     private void awaitTargetRowsBeyond(String target, String table, long maxId) {
         await(target + " applying the workload").atMost(CONVERGE).pollInterval(Duration.ofMillis(100))
                 .until(() -> {
-                    try (Connection c = stack.postgres.connect(target); Statement s = c.createStatement();
+                    try (Connection c = stack.target(target); Statement s = c.createStatement();
                             ResultSet rs = s.executeQuery("SELECT coalesce(max(id), 0) FROM " + table)) {
                         rs.next();
                         return rs.getLong(1) >= maxId;
