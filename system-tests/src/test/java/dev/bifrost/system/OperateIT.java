@@ -193,6 +193,21 @@ class OperateIT {
         assertThat(missing).as("documented but not exported").isEmpty();
     }
 
+    @Test
+    @Order(7)
+    void everyMetricTheDashboardAndTheAlertsQueryIsExported() throws Exception {
+        String queries = Files.readString(Path.of("..", "deploy", "grafana", "dashboards", "bifrost.json"))
+                + Files.readString(Path.of("..", "deploy", "prometheus", "alerts.yml"));
+        String scrapes = stack.capture.get("/actuator/prometheus").body() + stack.apply.get("/actuator/prometheus").body();
+        List<String> queried = Pattern.compile("\\b((?:bifrost|jvm|http)_[a-z_]+)").matcher(queries).results()
+                .map(m -> m.group(1)).distinct().toList();
+
+        assertThat(queried).as("metrics queried by the dashboard and alerts").hasSizeGreaterThanOrEqualTo(10);
+        assertThat(queried).allSatisfy(metric -> assertThat(scrapes.lines()
+                .anyMatch(line -> line.startsWith(metric + "{") || line.startsWith(metric + " ")))
+                .as(metric + " exported").isTrue());
+    }
+
     private JsonNode target(String name) throws Exception {
         ServiceProcess.Response response = stack.apply.get("/api/targets/" + name);
         assertThat(response.status()).isEqualTo(200);
