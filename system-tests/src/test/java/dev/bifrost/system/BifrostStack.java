@@ -62,6 +62,14 @@ final class BifrostStack implements AutoCloseable {
                 "BIFROST_ADMIN_PASSWORD", ADMIN_PASSWORD));
     }
 
+    /** Starts both services and waits until they are healthy. */
+    void startServices() {
+        capture.start();
+        apply.start();
+        capture.awaitHealthy();
+        apply.awaitHealthy();
+    }
+
     Connection source() throws SQLException {
         return postgres.connect(THORDB);
     }

@@ -41,10 +41,7 @@ class OperateIT {
     @BeforeAll
     void startStack() {
         stack = new BifrostStack();
-        stack.capture.start();
-        stack.apply.start();
-        stack.capture.awaitHealthy();
-        stack.apply.awaitHealthy();
+        stack.startServices();
     }
 
     @AfterAll

@@ -49,10 +49,7 @@ class ReplicationIT {
             s.execute("INSERT INTO refined.preexisting SELECT g, 'row ' || g, g * 1.25, date '2020-01-01' + g, "
                     + "g % 2 = 0 FROM generate_series(1, 5000) g");
         }
-        stack.capture.start();
-        stack.apply.start();
-        stack.capture.awaitHealthy();
-        stack.apply.awaitHealthy();
+        stack.startServices();
     }
 
     @AfterAll

@@ -1,4 +1,4 @@
-package dev.bifrost.apply;
+package dev.bifrost.service.security;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;

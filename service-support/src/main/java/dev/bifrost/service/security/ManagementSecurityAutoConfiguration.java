@@ -1,9 +1,10 @@
-package dev.bifrost.apply;
+package dev.bifrost.service.security;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -18,10 +19,11 @@ import org.springframework.security.web.SecurityFilterChain;
  * Reads (status, health, metrics, the OpenAPI document) are open; every write needs the management
  * credentials over HTTP Basic. Stateless: no session, no CSRF token to carry.
  */
-@Configuration(proxyBeanMethods = false)
-class SecurityConfiguration {
+@AutoConfiguration
+@EnableConfigurationProperties(AdminCredentials.class)
+public class ManagementSecurityAutoConfiguration {
 
-    private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+    private static final Logger log = LoggerFactory.getLogger(ManagementSecurityAutoConfiguration.class);
 
     @Bean
     SecurityFilterChain api(HttpSecurity http) throws Exception {

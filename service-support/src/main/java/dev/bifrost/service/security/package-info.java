@@ -1,0 +1,4 @@
+@NullMarked
+package dev.bifrost.service.security;
+
+import org.jspecify.annotations.NullMarked;
