@@ -78,8 +78,13 @@ class TransactionAssembler {
                 out.add(new Outgoing(null, true));
                 return;
             }
-            long commitMicros = longOf(offset.get("ts_usec"), open.commitMicros);
-            out.add(new Outgoing(open.chunk(true, commitLsn, commitMicros), true));
+            if (open.seq == 0 && open.changes.isEmpty()) {
+                // nothing captured in it: only its position moves on
+                out.add(new Outgoing(null, true));
+            } else {
+                long commitMicros = longOf(offset.get("ts_usec"), open.commitMicros);
+                out.add(new Outgoing(open.chunk(true, commitLsn, commitMicros), true));
+            }
             open = null;
         }
     }
@@ -116,20 +121,23 @@ class TransactionAssembler {
             }
         }
         OpenTransaction tx = open;
+        if (tx.changes.size() >= maxChanges || tx.bytes >= maxBytes) {
+            // cut only when more follows, so that the closing chunk is never empty
+            out.add(new Outgoing(tx.chunk(false, 0, tx.commitMicros), false));
+        }
         tx.commitMicros = commitMicros(source);
+        tx.lastLsn = longOf(source.get("lsn"), tx.lastLsn);
         tx.add(converted);
         if (snapshotRecord && "last".equals(snapshot)) {
-            out.add(new Outgoing(tx.chunk(true, longOf(source.get("lsn"), 0), tx.commitMicros), true));
+            out.add(new Outgoing(tx.chunk(true, tx.lastLsn, tx.commitMicros), true));
             open = null;
-        } else if (tx.changes.size() >= maxChanges || tx.bytes >= maxBytes) {
-            out.add(new Outgoing(tx.chunk(false, 0, tx.commitMicros), false));
         }
     }
 
     private void closeSnapshotIfOpen(List<Outgoing> out) {
         if (open != null && open.kind == Kind.SNAPSHOT) {
             log.warn("snapshot ended without a record marked last; closing it at the first streamed change");
-            out.add(new Outgoing(open.chunk(true, 0, open.commitMicros), false));
+            out.add(new Outgoing(open.chunk(true, open.lastLsn, open.commitMicros), false));
             open = null;
         }
     }
@@ -155,6 +163,7 @@ class TransactionAssembler {
         final long xid;
         int seq;
         long commitMicros;
+        long lastLsn;
         final List<TableSchema> tables = new ArrayList<>();
         final Map<TableSchema, Integer> tableIndexes = new IdentityHashMap<>();
         final List<RowChange> changes = new ArrayList<>();
