@@ -1,0 +1,217 @@
+package dev.bifrost.apply.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bifrost.model.ChangelogRecord;
+import dev.bifrost.model.ChangelogSerde;
+import dev.bifrost.model.Column;
+import dev.bifrost.model.RowChange;
+import dev.bifrost.model.TableSchema;
+import dev.bifrost.testsupport.PostgresServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The apply side's transaction handling against a real target: position stored with the data, duplicate
+ * transactions discarded by commit LSN, restarted transactions, large transactions spilled under a
+ * savepoint, unchanged TOASTed values, dead letters.
+ */
+class ApplySessionIT {
+
+    private static final String TOPIC = "thordb.changelog";
+    private static final TableSchema T = new TableSchema("raw", "t", List.of(
+            new Column("id", "bigint", false, true),
+            new Column("name", "character varying(20)", true, false),
+            new Column("doc", "text", true, false)));
+
+    private static PostgresServer postgres;
+    private final ChangelogSerde serde = new ChangelogSerde();
+    private Connection connection;
+    private ApplySession session;
+    private long offset;
+    private int database;
+
+    @BeforeAll
+    static void startPostgres() {
+        postgres = PostgresServer.start("apply");
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        postgres.close();
+    }
+
+    @BeforeEach
+    void openSession() throws SQLException {
+        String name = "target" + System.nanoTime();
+        postgres.createDatabase(name);
+        connection = postgres.connect(name);
+        session = newSession(connection, 3);
+    }
+
+    @AfterEach
+    void close() throws SQLException {
+        connection.close();
+    }
+
+    private static ApplySession newSession(Connection c, int spill) throws SQLException {
+        ApplySession s = new ApplySession(c, TOPIC, 0, spill, new ApplyStats("t", new SimpleMeterRegistry()));
+        s.open();
+        return s;
+    }
+
+    @Test
+    void storesItsPositionWithTheDataAndDiscardsATransactionSeenAgain() throws Exception {
+        feed(tx(1, 100, 0, true, RowChange.insert(0, row(1, "a", "x"))));
+        feed(tx(2, 200, 0, true, RowChange.insert(0, row(2, "b", "y"))));
+        session.commit();
+
+        ApplySession.Position position = newSession(postgres.connect(connection.getCatalog()), 3).open();
+        assertThat(position).isEqualTo(new ApplySession.Position(offset, 200));
+
+        // the capture side restarted and published transaction 2 again, with other content to tell them apart
+        feed(tx(2, 200, 0, true, RowChange.insert(0, row(2, "changed", "y"))));
+        session.commit();
+        assertThat(rows()).containsExactly("1|a|x", "2|b|y");
+    }
+
+    @Test
+    void aTransactionThatStartsAgainDropsItsEarlierChunks() throws Exception {
+        feed(tx(5, 0, 0, false, RowChange.insert(0, row(1, "a", null))));
+        feed(tx(5, 0, 1, false, RowChange.insert(0, row(99, "garbage", null))));
+        feed(tx(5, 0, 0, false, RowChange.insert(0, row(1, "a", null))));
+        feed(tx(5, 500, 1, true, RowChange.insert(0, row(2, "b", null))));
+        session.commit();
+
+        assertThat(rows()).containsExactly("1|a|null", "2|b|null");
+    }
+
+    @Test
+    void aLargeDuplicateTransactionIsRolledBackToItsSavepoint() throws Exception {
+        feed(tx(1, 100, 0, true, RowChange.insert(0, row(1, "kept", null))));
+        // larger than the spill threshold (3): written in pieces before its end is seen
+        feed(tx(1, 100, 0, false, RowChange.insert(0, row(10, "dup", null)), RowChange.insert(0, row(11, "dup", null)),
+                RowChange.insert(0, row(12, "dup", null))));
+        feed(tx(1, 100, 1, true, RowChange.insert(0, row(13, "dup", null))));
+        feed(tx(3, 300, 0, false, RowChange.insert(0, row(20, "big", null)), RowChange.insert(0, row(21, "big", null)),
+                RowChange.insert(0, row(22, "big", null))));
+        feed(tx(3, 300, 1, true, RowChange.delete(0, new String[] {"20"})));
+        session.commit();
+
+        assertThat(rows()).containsExactly("1|kept|null", "21|big|null", "22|big|null");
+    }
+
+    @Test
+    void anUnchangedToastedValueIsNotOverwrittenAndTruncateComesFirst() throws Exception {
+        feed(tx(1, 100, 0, true, RowChange.insert(0, row(1, "a", "big value")),
+                RowChange.insert(0, row(2, "b", "other"))));
+        session.commit();
+        feed(tx(2, 200, 0, true, RowChange.update(0, row(1, "a2", null), new int[] {2})));
+        session.commit();
+        assertThat(rows()).containsExactly("1|a2|big value", "2|b|other");
+
+        feed(tx(3, 300, 0, true, RowChange.insert(0, row(3, "c", null)), RowChange.truncate(0),
+                RowChange.insert(0, row(4, "d", null))));
+        session.commit();
+        assertThat(rows()).containsExactly("4|d|null");
+    }
+
+    @Test
+    void aNewColumnIsAddedToTheTargetTable() throws Exception {
+        TableSchema wider = new TableSchema("raw", "t", List.of(T.columns().get(0), T.columns().get(1),
+                T.columns().get(2), new Column("extra", "numeric(10,2)", true, false)));
+        feed(tx(1, 100, 0, true, RowChange.insert(0, row(1, "a", null))));
+        feed(new ChangelogRecord(ChangelogSerde.VERSION, ChangelogRecord.Kind.TRANSACTION, 2, 0, true, 200, 1,
+                List.of(wider), List.of(RowChange.insert(0, new String[] {"2", "b", null, "12.50"}))));
+        session.commit();
+
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT id, extra, replicated_at IS NOT NULL FROM raw.t ORDER BY id")) {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getLong(1) + "|" + rs.getString(2) + "|" + rs.getBoolean(3));
+            }
+            assertThat(out).containsExactly("1|null|true", "2|12.50|true");
+        }
+    }
+
+    @Test
+    void anUnreadableRecordGoesToTheDeadLetterStoreAndTheRestFlows() throws Exception {
+        session.accept(offset++, 0, "{not a changelog record".getBytes(StandardCharsets.UTF_8));
+        feed(tx(1, 100, 0, true, RowChange.insert(0, row(1, "a", null))));
+        session.commit();
+
+        assertThat(rows()).containsExactly("1|a|null");
+        assertThat(deadLetters()).singleElement().asString().contains("not a readable changelog record");
+    }
+
+    @Test
+    void aChangeThatCannotBeAppliedFailsTheBatchAndInCarefulModeGoesAloneToTheDeadLetterStore() throws Exception {
+        ChangelogRecord bad = tx(1, 100, 0, true, RowChange.insert(0, row(1, "a", null)),
+                RowChange.insert(0, new String[] {"2", "a name far longer than twenty characters", null}),
+                RowChange.insert(0, new String[] {"not-a-number", "c", null}));
+        session = newSession(connection, 100);
+        assertThatThrownBy(() -> {
+            feed(bad);
+            session.commit();
+        }).isInstanceOf(SQLException.class).satisfies(e -> assertThat(SqlErrors.isRetriable(e)).isFalse());
+        connection.rollback();
+
+        session = newSession(connection, 100);
+        session.careful(true);
+        offset = 0;
+        feed(bad);
+        session.commit();
+
+        // varchar(20) truncates on an explicit cast, as PostgreSQL does; the bad number cannot be applied
+        assertThat(rows()).containsExactly("1|a|null", "2|a name far longer th|null");
+        assertThat(deadLetters()).singleElement().asString().contains("not-a-number");
+    }
+
+    private void feed(ChangelogRecord record) throws SQLException {
+        session.accept(offset++, System.currentTimeMillis(), serde.serialize(record));
+    }
+
+    private static ChangelogRecord tx(long xid, long lsn, int seq, boolean last, RowChange... changes) {
+        return new ChangelogRecord(ChangelogSerde.VERSION, ChangelogRecord.Kind.TRANSACTION, xid, seq, last, lsn,
+                1_700_000_000_000_000L, List.of(T), List.of(changes));
+    }
+
+    private static String[] row(long id, String name, String doc) {
+        return new String[] {Long.toString(id), name, doc};
+    }
+
+    private List<String> rows() throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT id, name, doc FROM raw.t ORDER BY id")) {
+            while (rs.next()) {
+                out.add(rs.getLong(1) + "|" + rs.getString(2) + "|" + rs.getString(3));
+            }
+        }
+        return out;
+    }
+
+    private List<String> deadLetters() throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT reason || ' ' || coalesce(convert_from(payload, 'UTF8'), '') FROM bifrost.dead_letter")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.bifrost.apply.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.EOFException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import org.junit.jupiter.api.Test;
+
+class SqlErrorsTest {
+
+    @Test
+    void connectionAndServerTroubleIsRetriable() {
+        assertThat(SqlErrors.isRetriable(new SQLException("connection refused", "08001"))).isTrue();
+        assertThat(SqlErrors.isRetriable(new SQLException("terminating connection", "57P01"))).isTrue();
+        assertThat(SqlErrors.isRetriable(new SQLException("could not serialize", "40001"))).isTrue();
+        assertThat(SqlErrors.isRetriable(new SQLException("deadlock detected", "40P01"))).isTrue();
+        assertThat(SqlErrors.isRetriable(new SQLException("out of memory", "53200"))).isTrue();
+        assertThat(SqlErrors.isRetriable(new SQLTransientConnectionException("pool"))).isTrue();
+        assertThat(SqlErrors.isRetriable(new SQLException("I/O error", null, new EOFException()))).isTrue();
+        assertThat(SqlErrors.isRetriable(new IllegalStateException("wrapped", new SQLException("x", "08006"))))
+                .isTrue();
+    }
+
+    @Test
+    void badDataAndBadSchemaArePermanent() {
+        assertThat(SqlErrors.isRetriable(new SQLException("invalid input syntax for type bigint", "22P02")))
+                .isFalse();
+        assertThat(SqlErrors.isRetriable(new SQLException("duplicate key", "23505"))).isFalse();
+        assertThat(SqlErrors.isRetriable(new SQLException("relation does not exist", "42P01"))).isFalse();
+        assertThat(SqlErrors.isRetriable(new SQLException("password authentication failed", "28P01"))).isFalse();
+        assertThat(SqlErrors.isRetriable(new IllegalArgumentException("not SQL"))).isFalse();
+    }
+}
