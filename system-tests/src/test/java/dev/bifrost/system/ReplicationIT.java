@@ -215,6 +215,29 @@ class ReplicationIT {
         stack.awaitTargetsEqualSource(CONVERGE);
     }
 
+    @Test
+    @Order(5)
+    void sinarmFilesLoadedAndRefinedReachBothTargetsIdentical() throws Exception {
+        for (String dataset : List.of("registros", "portes", "ocorrencias")) {
+            String file = java.nio.file.Path.of("..", "capture-service", "src", "main", "resources", "sinarm",
+                    dataset + ".csv").toAbsolutePath().toString();
+            assertThat(stack.capture.runCommand("ingest", "--dataset", dataset, "--file", file))
+                    .as("ingest " + dataset).isZero();
+        }
+        try (Connection c = stack.source(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM refined.fat_registros), "
+                        + "(SELECT count(*) FROM refined.fat_portes), (SELECT count(*) FROM refined.fat_ocorrencia), "
+                        + "(SELECT count(*) FROM refined.dim_municipio)")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("registros facts").isPositive();
+            assertThat(rs.getLong(2)).as("portes facts").isPositive();
+            assertThat(rs.getLong(3)).as("ocorrencias facts").isPositive();
+            assertThat(rs.getLong(4)).as("municipalities").isPositive();
+        }
+        // every raw and refined table, dimensions and facts included, row for row on both targets
+        stack.awaitTargetsEqualSource(CONVERGE);
+    }
+
     private Future<?> startWorkload(int transactions, int rows) {
         ExecutorService single = Executors.newSingleThreadExecutor();
         Future<?> future = single.submit(() -> {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** One Bifrost service run as a separate JVM from its executable jar, so that it can be killed for real. */
 final class ServiceProcess implements AutoCloseable {
@@ -50,6 +51,29 @@ final class ServiceProcess implements AutoCloseable {
             builder.environment().putAll(env);
             builder.environment().put("SERVER_PORT", Integer.toString(port));
             process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs the service's jar once with a command (e.g. {@code ingest ...}) and returns its exit code. */
+    int runCommand(String... args) throws InterruptedException {
+        try {
+            String javaCommand = ProcessHandle.current().info().command().orElse("java");
+            List<String> command = new java.util.ArrayList<>(List.of(javaCommand, "-Xmx512m",
+                    "--sun-misc-unsafe-memory-access=allow", "-jar", jar.toString()));
+            command.addAll(List.of(args));
+            Path commandLog = log.resolveSibling(name + "-commands.log");
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(commandLog.toFile()));
+            builder.environment().putAll(env);
+            Process run = builder.start();
+            if (!run.waitFor(5, TimeUnit.MINUTES)) {
+                run.destroyForcibly();
+                throw new IllegalStateException(name + " " + String.join(" ", args) + " did not finish; see "
+                        + commandLog.toAbsolutePath());
+            }
+            return run.exitValue();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -135,7 +159,7 @@ final class ServiceProcess implements AutoCloseable {
     public void close() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 kill();
             }
         }

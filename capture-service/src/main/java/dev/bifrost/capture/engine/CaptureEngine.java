@@ -15,12 +15,14 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
  * Owns the Debezium embedded engine: one executor runs it; a failed run (ThorDB or Kafka unreachable, say)
  * is started again after {@code bifrost.capture.restart-backoff}, resuming from the last committed offset.
+ * With {@code bifrost.capture.engine.enabled=false} (the one-shot commands) it never starts.
  */
 @Component
 public class CaptureEngine implements SmartLifecycle {
@@ -33,6 +35,7 @@ public class CaptureEngine implements SmartLifecycle {
     private final CaptureProperties properties;
     private final PublicationInitializer publication;
     private final ChangelogPublisherFactory publishers;
+    private final boolean enabled;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "capture-engine"));
     private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(r, "capture-engine-restart"));
@@ -43,10 +46,16 @@ public class CaptureEngine implements SmartLifecycle {
     private volatile @Nullable DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
 
     CaptureEngine(CaptureProperties properties, PublicationInitializer publication,
-            ChangelogPublisherFactory publishers) {
+            ChangelogPublisherFactory publishers, @Value("${bifrost.capture.engine.enabled:true}") boolean enabled) {
         this.properties = properties;
         this.publication = publication;
         this.publishers = publishers;
+        this.enabled = enabled;
+    }
+
+    @Override
+    public boolean isAutoStartup() {
+        return enabled;
     }
 
     @Override
