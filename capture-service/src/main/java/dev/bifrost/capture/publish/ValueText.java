@@ -71,13 +71,13 @@ public final class ValueText {
 
     private static @Nullable String named(String name, Object value) {
         return switch (name) {
-            case "io.debezium.time.Date" -> LocalDate.ofEpochDay(((Number) value).longValue()).toString();
+            case "io.debezium.time.Date" -> date(LocalDate.ofEpochDay(((Number) value).longValue()));
             case "io.debezium.time.Time" -> LocalTime.ofNanoOfDay(((Number) value).longValue() * 1_000_000L).toString();
             case "io.debezium.time.MicroTime" -> time(((Number) value).longValue() * 1_000L);
             case "io.debezium.time.NanoTime" -> time(((Number) value).longValue());
-            case "io.debezium.time.Timestamp" -> timestamp(((Number) value).longValue() * 1_000_000L);
-            case "io.debezium.time.MicroTimestamp" -> timestamp(((Number) value).longValue() * 1_000L);
-            case "io.debezium.time.NanoTimestamp" -> timestamp(((Number) value).longValue());
+            case "io.debezium.time.Timestamp" -> timestamp(((Number) value).longValue(), 1_000L);
+            case "io.debezium.time.MicroTimestamp" -> timestamp(((Number) value).longValue(), 1_000_000L);
+            case "io.debezium.time.NanoTimestamp" -> timestamp(((Number) value).longValue(), 1_000_000_000L);
             case "org.apache.kafka.connect.data.Decimal" -> ((BigDecimal) value).toPlainString();
             case "org.apache.kafka.connect.data.Date" -> LocalDate.ofInstant(((java.util.Date) value).toInstant(),
                     ZoneOffset.UTC).toString();
@@ -93,12 +93,21 @@ public final class ValueText {
         return nanoOfDay >= 86_400_000_000_000L ? "24:00:00" : LocalTime.ofNanoOfDay(nanoOfDay).toString();
     }
 
-    private static String timestamp(long epochNanos) {
-        Instant instant = Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
-                Math.floorMod(epochNanos, 1_000_000_000L));
+    /** A timestamp of {@code units} per second since the epoch; split first, so that no year overflows. */
+    private static String timestamp(long sinceEpoch, long unitsPerSecond) {
+        Instant instant = Instant.ofEpochSecond(Math.floorDiv(sinceEpoch, unitsPerSecond),
+                Math.floorMod(sinceEpoch, unitsPerSecond) * (1_000_000_000L / unitsPerSecond));
         LocalDateTime t = LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
-        // years before 1 print as negative in ISO; PostgreSQL wants a BC suffix
-        return t.getYear() > 0 ? t.toString() : t.withYear(1 - t.getYear()) + " BC";
+        // ISO prints years past 9999 with a plus and years before 1 as negative; PostgreSQL wants neither
+        return t.getYear() > 0 ? unsigned(t.toString()) : t.withYear(1 - t.getYear()) + " BC";
+    }
+
+    private static String date(LocalDate d) {
+        return d.getYear() > 0 ? unsigned(d.toString()) : d.withYear(1 - d.getYear()) + " BC";
+    }
+
+    private static String unsigned(String iso) {
+        return iso.charAt(0) == '+' ? iso.substring(1) : iso;
     }
 
     private static String bits(byte[] littleEndian) {
