@@ -47,6 +47,9 @@ public final class ApplySession {
                 PRIMARY KEY (topic, partition)
             )""";
 
+    /** Held for the life of the connection: one applier per target, topic and partition. */
+    private static final String LOCK = "SELECT pg_try_advisory_lock(hashtext(?), ?)";
+
     private static final String LOAD_POSITION = """
             SELECT next_offset, last_commit_lsn, last_commit_time FROM bifrost.apply_position
             WHERE topic = ? AND partition = ?""";
@@ -101,6 +104,17 @@ public final class ApplySession {
         }
         deadLetters.createTable(c);
         c.commit();
+        try (var ps = c.prepareStatement(LOCK)) {
+            ps.setString(1, topic);
+            ps.setInt(2, partition);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    throw new SQLException("another apply-service instance is applying " + topic + "-" + partition
+                            + " to this target; only one may, or positions would go backwards", "55P03");
+                }
+            }
+        }
         try (var ps = c.prepareStatement(LOAD_POSITION)) {
             ps.setString(1, topic);
             ps.setInt(2, partition);

@@ -6,7 +6,8 @@ import java.sql.SQLTransientException;
 
 /**
  * Classifies database failures. Retriable: the connection or the server is the problem (SQLState classes
- * 08 connection, 40 serialization failure or deadlock, 53 insufficient resources, 57 operator intervention,
+ * 08 connection, 40 serialization failure or deadlock, 53 insufficient resources, 55 object not in
+ * prerequisite state (a lock held by someone else), 57 operator intervention,
  * 58 system error, or no SQLState at all, as for I/O failures); the same work is tried again later.
  * Everything else (data exceptions, integrity violations, undefined objects, permissions) is permanent for
  * the change that caused it: retrying cannot help, and the change goes to the dead-letter store.
@@ -27,7 +28,7 @@ public final class SqlErrors {
                     return true;
                 }
                 return switch (state.substring(0, 2)) {
-                    case "08", "40", "53", "57", "58" -> true;
+                    case "08", "40", "53", "55", "57", "58" -> true;
                     default -> false;
                 };
             }

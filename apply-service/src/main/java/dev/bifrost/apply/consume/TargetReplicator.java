@@ -103,6 +103,7 @@ public final class TargetReplicator implements Runnable {
                                 || session.pendingChanges() >= properties.batch().maxChanges())) {
                             commit(session, consumer);
                             if (pauseRequested) {
+                                paused = pauseAtBoundary(session, consumer);
                                 break;
                             }
                         }
@@ -111,11 +112,7 @@ public final class TargetReplicator implements Runnable {
                         commit(session, consumer);
                     }
                     if (pauseRequested && !paused && session.atBoundary()) {
-                        // records fetched past the boundary are read again on resume
-                        consumer.seek(partition, Math.max(0, session.boundaryOffset()));
-                        consumer.pause(List.of(partition));
-                        paused = true;
-                        log.info("target {} paused at offset {}", name, session.boundaryOffset());
+                        paused = pauseAtBoundary(session, consumer);
                     }
                     OptionalLong lag = consumer.currentLag(partition);
                     stats.caughtUp(!paused && lag.isPresent() && lag.getAsLong() == 0 && session.atBoundary()
@@ -164,6 +161,14 @@ public final class TargetReplicator implements Runnable {
             consumer.commitAsync(Map.of(partition, new OffsetAndMetadata(session.boundaryOffset())), null);
             lastKafkaCommit = now;
         }
+    }
+
+    /** Pauses at the committed boundary; records fetched past it are read again on resume. */
+    private boolean pauseAtBoundary(ApplySession session, Consumer<byte[], byte[]> consumer) {
+        consumer.seek(partition, Math.max(0, session.boundaryOffset()));
+        consumer.pause(List.of(partition));
+        log.info("target {} paused at offset {}", name, session.boundaryOffset());
+        return true;
     }
 
     private boolean pause(Duration duration) {

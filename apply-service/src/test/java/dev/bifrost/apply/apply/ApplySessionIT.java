@@ -41,7 +41,7 @@ class ApplySessionIT {
     private Connection connection;
     private ApplySession session;
     private long offset;
-    private int database;
+    private String database;
 
     @BeforeAll
     static void startPostgres() {
@@ -56,6 +56,7 @@ class ApplySessionIT {
     @BeforeEach
     void openSession() throws SQLException {
         String name = "target" + System.nanoTime();
+        database = name;
         postgres.createDatabase(name);
         connection = postgres.connect(name);
         session = newSession(connection, 3);
@@ -78,8 +79,19 @@ class ApplySessionIT {
         feed(tx(2, 200, 0, true, RowChange.insert(0, row(2, "b", "y"))));
         session.commit();
 
-        ApplySession.Position position = newSession(postgres.connect(connection.getCatalog()), 3).open();
-        assertThat(position).isEqualTo(new ApplySession.Position(offset, 200));
+        try (Connection second = postgres.connect(connection.getCatalog())) {
+            assertThatThrownBy(() -> newSession(second, 3)).as("one applier per target at a time")
+                    .isInstanceOf(SQLException.class).hasMessageContaining("another apply-service instance");
+        }
+        connection.close();
+        connection = postgres.connect(database);
+        session = newSession(connection, 3);
+        try (var rs = connection.createStatement().executeQuery(
+                "SELECT next_offset, last_commit_lsn FROM bifrost.apply_position")) {
+            rs.next();
+            assertThat(new ApplySession.Position(rs.getLong(1), rs.getLong(2)))
+                    .isEqualTo(new ApplySession.Position(offset, 200));
+        }
 
         // the capture side restarted and published transaction 2 again, with other content to tell them apart
         feed(tx(2, 200, 0, true, RowChange.insert(0, row(2, "changed", "y"))));

@@ -16,6 +16,7 @@ class SqlErrorsTest {
         assertThat(SqlErrors.isRetriable(new SQLException("could not serialize", "40001"))).isTrue();
         assertThat(SqlErrors.isRetriable(new SQLException("deadlock detected", "40P01"))).isTrue();
         assertThat(SqlErrors.isRetriable(new SQLException("out of memory", "53200"))).isTrue();
+        assertThat(SqlErrors.isRetriable(new SQLException("another applier holds the lock", "55P03"))).isTrue();
         assertThat(SqlErrors.isRetriable(new SQLTransientConnectionException("pool"))).isTrue();
         assertThat(SqlErrors.isRetriable(new SQLException("I/O error", null, new EOFException()))).isTrue();
         assertThat(SqlErrors.isRetriable(new IllegalStateException("wrapped", new SQLException("x", "08006"))))

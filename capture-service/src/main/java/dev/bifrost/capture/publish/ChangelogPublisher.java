@@ -34,6 +34,9 @@ public final class ChangelogPublisher implements DebeziumEngine.ChangeConsumer<R
 
     private static final Duration ACK_TIMEOUT = Duration.ofMinutes(3);
 
+    /** The topic's max.message.bytes and the producer's max.request.size, less room for the batch header. */
+    static final int MAX_RECORD_BYTES = 16 * 1024 * 1024 - 64 * 1024;
+
     private final KafkaTemplate<byte[], byte[]> kafka;
     private final ChangelogSerde serde = new ChangelogSerde();
     private final TransactionAssembler assembler;
@@ -96,8 +99,15 @@ public final class ChangelogPublisher implements DebeziumEngine.ChangeConsumer<R
     }
 
     private CompletableFuture<SendResult<byte[], byte[]>> send(ChangelogRecord record) {
+        byte[] value = serde.serialize(record);
+        if (value.length > MAX_RECORD_BYTES) {
+            // refused before sending: a later, smaller record must never reach Kafka ahead of this one
+            throw new IllegalStateException("a changelog chunk of transaction " + record.xid() + " is " + value.length
+                    + " bytes, over the " + MAX_RECORD_BYTES + " the topic accepts; lower "
+                    + "bifrost.capture.chunk.max-bytes (a single row this large cannot be replicated)");
+        }
         // one partition carries the total commit order
-        return kafka.send(new ProducerRecord<>(topic, 0, key, serde.serialize(record)));
+        return kafka.send(new ProducerRecord<>(topic, 0, key, value));
     }
 
     private void awaitAck(CompletableFuture<SendResult<byte[], byte[]>> ack) throws InterruptedException {

@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  */
 class RecordConverter {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RecordConverter.class);
+
     /** A converted change; {@code change.table()} is not yet an index and is 0. */
     record Converted(TableSchema table, RowChange change) {
     }
@@ -47,7 +49,17 @@ class RecordConverter {
         Schema rowSchema = afterField == null ? null : afterField.schema();
         CachedTable table = table(schema, tableName, rowSchema);
         return switch (op) {
-            case "c", "r" -> new Converted(table.table(), RowChange.insert(0, row(table, value.getStruct("after"), null)));
+            case "c", "r" -> {
+                List<Integer> unchanged = new ArrayList<>();
+                String[] row = row(table, value.getStruct("after"), unchanged);
+                if (!unchanged.isEmpty()) {
+                    // a primary-key change of a row whose TOASTed values pgoutput did not resend
+                    log.warn("{}: a row moved to a new primary key without its unchanged TOASTed columns; targets "
+                            + "get NULL there unless the table has REPLICA IDENTITY FULL", table.table().qualifiedName());
+                }
+                yield new Converted(table.table(), new RowChange(0, RowChange.Op.INSERT, null, row,
+                        unchanged.stream().mapToInt(Integer::intValue).toArray()));
+            }
             case "u" -> {
                 List<Integer> unchanged = new ArrayList<>();
                 String[] row = row(table, value.getStruct("after"), unchanged);

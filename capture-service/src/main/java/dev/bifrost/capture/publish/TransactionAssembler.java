@@ -67,8 +67,9 @@ class TransactionAssembler {
         if ("BEGIN".equals(status)) {
             closeSnapshotIfOpen(out);
             if (open != null) {
-                log.warn("transaction {} had no END before the next BEGIN; it is dropped and will be replayed",
-                        open.xid);
+                // nothing of it was committed: restarting the engine replays it from its start
+                throw new IllegalStateException("transaction " + open.xid + " had no END before the next BEGIN; "
+                        + "restarting capture from the last acknowledged transaction");
             }
             open = new OpenTransaction(Kind.TRANSACTION, xidOf(value.getString("id")));
         } else if ("END".equals(status)) {

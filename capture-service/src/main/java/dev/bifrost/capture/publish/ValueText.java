@@ -65,6 +65,8 @@ public final class ValueText {
             case BYTES -> "\\x" + HEX.formatHex(bytes(value));
             case ARRAY -> array(schema.valueSchema(), (List<?>) value);
             case MAP -> hstore((Map<?, ?>) value);
+            // both boolean and bit(1) arrive as Connect booleans; '1' and '0' are input to either
+            case BOOLEAN -> ((Boolean) value) ? "1" : "0";
             default -> value.toString();
         };
     }

@@ -118,6 +118,25 @@ class TransactionAssemblerIT {
     }
 
     @Test
+    void aTransactionWithoutItsEndStopsTheEngineInsteadOfBeingDropped() {
+        assembler.accept(tx("BEGIN", 9));
+        assembler.accept(change("c", 9, null, row(1, "a", null), "false"));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> assembler.accept(tx("BEGIN", 10)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("transaction 9 had no END");
+    }
+
+    @Test
+    void aRowMovedToANewKeyWithoutItsToastedValuesKeepsThemMarkedUnchanged() {
+        assembler.accept(tx("BEGIN", 11));
+        assembler.accept(change("c", 11, null, row(5, "moved", ValueText.UNAVAILABLE), "false"));
+        ChangelogRecord record = assembler.accept(end(11, 300)).get(0).record();
+
+        assertThat(record.changes()).containsExactly(
+                new RowChange(0, RowChange.Op.INSERT, null, new String[] {"5", "moved", null}, new int[] {2}));
+    }
+
+    @Test
     void theSnapshotIsOneTransactionClosedByItsLastRecord() {
         List<TransactionAssembler.Outgoing> out = new ArrayList<>();
         out.addAll(assembler.accept(change("r", 3, null, row(1, "a", null), "first")));
