@@ -144,10 +144,16 @@ public final class ApplySession {
         } catch (ChangelogFormatException e) {
             log.error("unreadable changelog record at {}-{}@{}: {}; sent to the dead-letter store", topic, partition,
                     offset, e.getMessage());
-            deadLetters.write(c, new DeadLetter(topic, partition, offset, 0, null, null, e.getMessage(), value));
-            stats.deadLetter();
-            if (open == null) {
+            DeadLetter letter = new DeadLetter(topic, partition, offset, 0, null, null, e.getMessage(), value);
+            OpenTransaction tx = open;
+            if (tx == null) {
+                deadLetters.write(c, letter);
+                stats.deadLetter();
                 advance(offset);
+            } else {
+                // the transaction it belongs to is incomplete now: it will go to the dead-letter store whole
+                tx.poison.add(letter);
+                tx.nextSeq++;
             }
             dirty = true;
             return;
@@ -176,12 +182,17 @@ public final class ApplySession {
             tx = new OpenTransaction(record.xid());
             open = tx;
         } else if (tx == null || tx.xid != record.xid() || tx.nextSeq != record.seq()) {
-            log.warn("chunk {} of transaction {} at offset {} does not continue an open transaction; skipped",
-                    record.seq(), record.xid(), offset);
+            log.warn("chunk {} of transaction {} at offset {} does not continue an open transaction; sent to the "
+                    + "dead-letter store", record.seq(), record.xid(), offset);
             if (tx != null && tx.xid != record.xid()) {
                 abandon(tx);
             }
             if (open == null) {
+                // its start was unreadable (or lost): what remains cannot be applied as a whole transaction
+                deadLetters.write(c, new DeadLetter(topic, partition, offset, record.xid(), null, null,
+                        "chunk " + record.seq() + " of transaction " + record.xid()
+                                + " whose earlier chunks were unreadable; not applied", value));
+                stats.deadLetter();
                 advance(offset);
             }
             return;
@@ -201,6 +212,17 @@ public final class ApplySession {
 
     private void finish(OpenTransaction tx, ChangelogRecord record, long offset) throws SQLException {
         open = null;
+        if (!tx.poison.isEmpty()) {
+            long unreadable = tx.poison.get(0).offset();
+            abandon(tx);
+            for (Change change : tx.changes) {
+                deadLetter(change, "transaction " + tx.xid + " not applied: one of its chunks was unreadable (offset "
+                        + unreadable + ")");
+            }
+            lastCommitLsn = Math.max(lastCommitLsn, record.commitLsn());
+            advance(offset);
+            return;
+        }
         if (record.commitLsn() <= lastCommitLsn) {
             log.debug("transaction {} (commit LSN {}) was applied already; discarded", tx.xid, record.commitLsn());
             abandon(tx);
@@ -239,7 +261,18 @@ public final class ApplySession {
         if (tx.savepoint != null) {
             c.rollback(tx.savepoint);
             tables.forget();
+            if (!tx.poison.isEmpty()) {
+                deadLetters.write(c, new DeadLetter(topic, partition, tx.poison.get(0).offset(), tx.xid, null, null,
+                        "transaction " + tx.xid + " not applied: the changes written before its unreadable chunk "
+                                + "were rolled back", null));
+            }
         }
+        // the records that could not be read stay on record, whatever happens to their transaction
+        for (DeadLetter letter : tx.poison) {
+            deadLetters.write(c, letter);
+            stats.deadLetter();
+        }
+        tx.poison.clear();
         if (open == tx) {
             open = null;
         }
@@ -366,6 +399,7 @@ public final class ApplySession {
         final long xid;
         int nextSeq;
         final List<Change> changes = new ArrayList<>();
+        final List<DeadLetter> poison = new ArrayList<>();
         @Nullable Savepoint savepoint;
 
         OpenTransaction(long xid) {

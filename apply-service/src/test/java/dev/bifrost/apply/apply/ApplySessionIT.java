@@ -170,6 +170,26 @@ class ApplySessionIT {
     }
 
     @Test
+    void aTransactionWithAnUnreadableChunkGoesWholeToTheDeadLetterStore() throws Exception {
+        feed(tx(1, 100, 0, true, RowChange.insert(0, row(1, "before", null))));
+        feed(tx(2, 200, 0, false, RowChange.insert(0, row(2, "half", null))));
+        session.accept(offset++, 0, "{corrupt".getBytes(StandardCharsets.UTF_8));
+        feed(tx(2, 200, 2, true, RowChange.insert(0, row(3, "half", null))));
+        // a transaction whose first chunk is unreadable: its later chunks cannot be applied either
+        session.accept(offset++, 0, "{corrupt too".getBytes(StandardCharsets.UTF_8));
+        feed(tx(3, 300, 1, true, RowChange.insert(0, row(4, "orphan", null))));
+        feed(tx(4, 400, 0, true, RowChange.insert(0, row(5, "after", null))));
+        session.commit();
+
+        assertThat(rows()).as("prefix-consistent: no part of transactions 2 and 3").containsExactly(
+                "1|before|null", "5|after|null");
+        assertThat(deadLetters()).hasSize(5)
+                .anySatisfy(l -> assertThat(l).contains("transaction 2 not applied").contains("half"))
+                .anySatisfy(l -> assertThat(l).contains("chunk 1 of transaction 3").contains("orphan"))
+                .anySatisfy(l -> assertThat(l).contains("not a readable changelog record"));
+    }
+
+    @Test
     void aChangeThatCannotBeAppliedFailsTheBatchAndInCarefulModeGoesAloneToTheDeadLetterStore() throws Exception {
         ChangelogRecord bad = tx(1, 100, 0, true, RowChange.insert(0, row(1, "a", null)),
                 RowChange.insert(0, new String[] {"2", "a name far longer than twenty characters", null}),
