@@ -160,7 +160,6 @@ public final class ApplySession {
         }
         if (record.kind() == ChangelogRecord.Kind.HEARTBEAT) {
             if (open == null) {
-                stats.heartbeat(record.commitTimeMicros());
                 advance(offset);
             }
             return;

@@ -41,7 +41,6 @@ public final class ApplyStats {
     private volatile long appliedOffset = -1;
     private volatile long appliedRecordTimestamp;
     private volatile long lastAppliedCommitMicros;
-    private volatile long lastHeartbeatMicros;
     private volatile boolean caughtUp;
     private volatile long caughtUpCheckedAt;
 
@@ -80,10 +79,6 @@ public final class ApplyStats {
 
     void deadLetter() {
         pendingDeadLetters++;
-    }
-
-    void heartbeat(long micros) {
-        lastHeartbeatMicros = micros;
     }
 
     /** The target transaction committed: what it held now counts. */
@@ -143,9 +138,6 @@ public final class ApplyStats {
         return lastAppliedCommitMicros;
     }
 
-    public long lastHeartbeatMicros() {
-        return lastHeartbeatMicros;
-    }
 
     public double deadLettersSinceStart() {
         return deadLetters.count();

@@ -29,7 +29,7 @@ final class TableWriter {
 
     private final Map<String, String> sqlCache = new HashMap<>();
 
-    /** Writes everything in the buffer; returns the number of rows written per operation. */
+    /** Writes everything in the buffer, creating or evolving each table first. */
     void write(Connection c, TargetTables targetTables, ChangeBuffer buffer) throws SQLException {
         for (ChangeBuffer.TableChanges t : buffer.tables()) {
             targetTables.ensure(c, t.schema);
@@ -168,7 +168,7 @@ final class TableWriter {
     }
 
     static String name(TableSchema table) {
-        return quote(table.schema()) + "." + quote(table.name());
+        return TargetTables.name(table);
     }
 
     static String quote(String identifier) {

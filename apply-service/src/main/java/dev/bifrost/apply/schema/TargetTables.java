@@ -108,7 +108,8 @@ public final class TargetTables {
         verified.clear();
     }
 
-    static String name(TableSchema table) {
+    /** The quoted, schema-qualified name of the target table. */
+    public static String name(TableSchema table) {
         return quote(table.schema()) + "." + quote(table.name());
     }
 
