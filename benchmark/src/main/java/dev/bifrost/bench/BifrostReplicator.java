@@ -76,14 +76,26 @@ final class BifrostReplicator implements Replicator {
     }
 
     @Override
+    public void startTargetSide() throws Exception {
+        startApply();
+        Wait.until("apply-service healthy", settings.timeout(180, 0), Duration.ofMillis(100), apply::pendingHealth);
+    }
+
+    private void startApply() throws java.io.IOException {
+        apply = service("apply-service", settings.applyJar(), settings.applyPort(), applyEnv());
+        apply.start();
+        cost.track(apply.pid(), "apply");
+    }
+
+    @Override
     public void start() throws Exception {
         capture = service("capture-service", settings.captureJar(), settings.capturePort(), captureEnv());
-        apply = service("apply-service", settings.applyJar(), settings.applyPort(), applyEnv());
         engineStartedAt = 0;
         capture.start();
         cost.track(capture.pid(), "capture");
-        apply.start();
-        cost.track(apply.pid(), "apply");
+        if (apply == null) {
+            startApply();
+        }
         ServiceProcess watched = capture;
         Thread.ofVirtual().name("capture-engine-watch").start(() -> watchEngine(watched));
     }

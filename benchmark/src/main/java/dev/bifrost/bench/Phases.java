@@ -58,7 +58,10 @@ final class Phases {
         }
     }
 
-    /** Pre-existing rows, then the system started: time until both targets hold them all. */
+    /**
+     * Pre-existing rows, then replication set up with the target side already running (Bifrost: apply-service
+     * up, then capture-service started; native: CREATE SUBSCRIPTION): time until both targets hold them all.
+     */
     private Map<String, Object> snapshot(Replicator system) throws Exception {
         long rows = workload.snapshotRows;
         Log.info("loading " + rows + " rows into thordb raw.registros");
@@ -66,6 +69,7 @@ final class Phases {
             workload.load(c, rows);
         }
         CostMeter.Mark before = cost.mark();
+        system.startTargetSide();
         long start = System.nanoTime();
         system.start();
         long end = convergence.awaitRow(system.targets(), rows, true, settings.timeout(240, 900),

@@ -18,6 +18,13 @@ interface Replicator {
     /** Leaves nothing of an earlier phase: no slot, publication or subscription of its own, empty targets. */
     void reset(String phase) throws Exception;
 
+    /**
+     * Starts what stands ready on the target side before replication is set up, as a subscriber's server
+     * does (Bifrost: apply-service, until healthy); nothing for native replication.
+     */
+    default void startTargetSide() throws Exception {
+    }
+
     /** Starts replicating: an initial copy of the source table, then streaming. Returns at once. */
     void start() throws Exception;
 

@@ -1,6 +1,7 @@
 package dev.bifrost.model;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One record of the changelog topic: a chunk of one source transaction, or a heartbeat.
@@ -8,7 +9,7 @@ import java.util.List;
  * <p>A source transaction is published as one or more chunks with consecutive {@link #seq()} numbers
  * starting at 0; the chunk with {@link #last()} set closes it and is the only one that carries the
  * commit LSN. The initial snapshot is published the same way, as one transaction of kind
- * {@link Kind#SNAPSHOT}. A capture restart may publish the chunks of an unfinished transaction again
+ * {@link Kind#SNAPSHOT}, whose chunks carry their rows in COPY text format ({@link #copy()}). A capture restart may publish the chunks of an unfinished transaction again
  * from seq 0, and may publish a finished transaction twice: readers discard a transaction whose commit
  * LSN is not above the last one they applied, and restart a transaction when its seq 0 reappears.
  *
@@ -23,6 +24,8 @@ import java.util.List;
  *                         capture found itself caught up
  * @param tables           the tables referenced by {@code changes}, with their columns
  * @param changes          the row changes, in source order
+ * @param copy             for a chunk of the initial snapshot: rows of {@code tables[0]} in COPY text format
+ *                         (then {@code changes} is empty); null otherwise
  */
 public record ChangelogRecord(
         int version,
@@ -33,11 +36,26 @@ public record ChangelogRecord(
         long commitLsn,
         long commitTimeMicros,
         List<TableSchema> tables,
-        List<RowChange> changes) {
+        List<RowChange> changes,
+        @Nullable CopyRows copy) {
 
     public ChangelogRecord {
         tables = List.copyOf(tables);
         changes = List.copyOf(changes);
+        if (copy != null && (tables.size() != 1 || !changes.isEmpty())) {
+            throw new IllegalArgumentException("COPY rows belong to exactly one table and come without changes");
+        }
+    }
+
+    public ChangelogRecord(int version, Kind kind, long xid, int seq, boolean last, long commitLsn,
+            long commitTimeMicros, List<TableSchema> tables, List<RowChange> changes) {
+        this(version, kind, xid, seq, last, commitLsn, commitTimeMicros, tables, changes, null);
+    }
+
+    /** A chunk of the initial snapshot carrying rows of {@code table} in COPY text format. */
+    public static ChangelogRecord snapshotRows(long xid, int seq, long timeMicros, TableSchema table, CopyRows rows) {
+        return new ChangelogRecord(ChangelogSerde.VERSION, Kind.SNAPSHOT, xid, seq, false, 0, timeMicros,
+                List.of(table), List.of(), rows);
     }
 
     public static ChangelogRecord heartbeat(long positionLsn, long timeMicros) {

@@ -18,6 +18,10 @@ import org.jspecify.annotations.Nullable;
  * <pre>{"v":1,"k":"T","x":42,"s":0,"l":true,"lsn":123,"ts":1700000000000000,
  *  "t":[["raw","t",[["id","bigint",false,true],["v","text",true,false]]]],
  *  "c":[[0,"I",null,["1","a"],[]],[0,"D",["2"],null,[]]]}</pre>
+ *
+ * <p>A record with {@link ChangelogRecord#copy() COPY rows} declares them in the header ({@code "cp"}: rows,
+ * {@code "cb"}: bytes), and the rows follow the JSON object after one newline, as they are: the header never
+ * holds a raw newline, and the rows are neither escaped nor parsed.
  */
 public final class ChangelogSerde {
 
@@ -67,7 +71,17 @@ public final class ChangelogSerde {
                 g.writeEndArray();
             }
             g.writeEndArray();
+            CopyRows copy = record.copy();
+            if (copy != null) {
+                g.writeNumberField("cp", copy.rows());
+                g.writeNumberField("cb", copy.data().length);
+            }
             g.writeEndObject();
+            g.flush();
+            if (copy != null) {
+                out.write('\n');
+                out.write(copy.data());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -97,7 +111,7 @@ public final class ChangelogSerde {
      */
     public ChangelogRecord deserialize(byte[] bytes) {
         try (JsonParser p = JSON.createParser(bytes)) {
-            return read(p);
+            return read(p, bytes);
         } catch (IOException | RuntimeException e) {
             if (e instanceof ChangelogFormatException formatException) {
                 throw formatException;
@@ -107,7 +121,7 @@ public final class ChangelogSerde {
         }
     }
 
-    private static ChangelogRecord read(JsonParser p) throws IOException {
+    private static ChangelogRecord read(JsonParser p, byte[] bytes) throws IOException {
         expect(p, JsonToken.START_OBJECT);
         int version = -1;
         ChangelogRecord.Kind kind = null;
@@ -118,6 +132,8 @@ public final class ChangelogSerde {
         long ts = 0;
         List<TableSchema> tables = List.of();
         List<RowChange> changes = List.of();
+        int copyRows = -1;
+        int copyBytes = -1;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             p.nextToken();
@@ -138,13 +154,29 @@ public final class ChangelogSerde {
                 case "ts" -> ts = p.getLongValue();
                 case "t" -> tables = readTables(p);
                 case "c" -> changes = readChanges(p);
+                case "cp" -> copyRows = p.getIntValue();
+                case "cb" -> copyBytes = p.getIntValue();
                 default -> p.skipChildren();
             }
         }
         if (version < 0 || kind == null) {
             throw new ChangelogFormatException("changelog record lacks its version or kind");
         }
-        return new ChangelogRecord(version, kind, xid, seq, last, lsn, ts, tables, changes);
+        CopyRows copy = copyRows < 0 ? null : new CopyRows(copyRows, copyPayload(bytes, copyBytes));
+        return new ChangelogRecord(version, kind, xid, seq, last, lsn, ts, tables, changes, copy);
+    }
+
+    private static byte[] copyPayload(byte[] bytes, int length) {
+        int newline = 0;
+        while (newline < bytes.length && bytes[newline] != '\n') {
+            newline++;
+        }
+        int start = newline + 1;
+        if (length < 0 || bytes.length - start != length) {
+            throw new ChangelogFormatException("COPY rows of " + (bytes.length - start) + " bytes where the header "
+                    + "declares " + length + " (a truncated record?)");
+        }
+        return java.util.Arrays.copyOfRange(bytes, start, bytes.length);
     }
 
     private static ChangelogRecord.Kind kind(String code) {

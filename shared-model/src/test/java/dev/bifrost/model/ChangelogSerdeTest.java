@@ -46,6 +46,22 @@ class ChangelogSerdeTest {
     }
 
     @Test
+    void carriesCopyRowsUnescapedAfterTheHeader() {
+        byte[] rows = "1\tSão Paulo\\ttab\t\\N\n2\t\\N\t{\"a\": \"b\\nc\"}\n".getBytes(StandardCharsets.UTF_8);
+        ChangelogRecord chunk = ChangelogRecord.snapshotRows(7, 3, 5, TABLE, new CopyRows(2, rows));
+
+        byte[] wire = serde.serialize(chunk);
+        ChangelogRecord read = serde.deserialize(wire);
+
+        assertThat(read).isEqualTo(chunk);
+        assertThat(read.copy().data()).isEqualTo(rows);
+        assertThat(new String(wire, StandardCharsets.UTF_8)).endsWith("\n" + new String(rows, StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> serde.deserialize(java.util.Arrays.copyOf(wire, wire.length - 1)))
+                .isInstanceOf(ChangelogFormatException.class)
+                .hasMessageContaining("truncated");
+    }
+
+    @Test
     void rejectsANewerFormatVersionWithAnExplanation() {
         byte[] newer = "{\"v\":99,\"k\":\"H\",\"x\":0,\"s\":0,\"l\":true,\"lsn\":1,\"ts\":1,\"t\":[],\"c\":[]}"
                 .getBytes(StandardCharsets.UTF_8);

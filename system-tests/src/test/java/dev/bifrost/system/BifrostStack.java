@@ -33,6 +33,11 @@ final class BifrostStack implements AutoCloseable {
     final ServiceProcess apply;
 
     BifrostStack() {
+        this(Map.of());
+    }
+
+    /** With extra environment variables for capture-service (Spring's relaxed binding of its properties). */
+    BifrostStack(Map<String, String> captureEnvironment) {
         postgres = PostgresServer.start(THORDB);
         postgres.createDatabase(THORDB);
         for (String target : TARGETS) {
@@ -43,7 +48,8 @@ final class BifrostStack implements AutoCloseable {
         kafka = new EmbeddedKafkaKraftBroker(1, 1);
         kafka.afterPropertiesSet();
         String bootstrap = kafka.getBrokersAsString();
-        capture = new ServiceProcess("capture-service", "bifrost.captureJar", PostgresServer.freePort(), Map.of(
+        Map<String, String> captureEnv = new java.util.HashMap<>(captureEnvironment);
+        captureEnv.putAll(Map.of(
                 "THORDB_HOST", "127.0.0.1",
                 "THORDB_PORT", Integer.toString(postgres.port()),
                 "THORDB_DB", THORDB,
@@ -52,6 +58,7 @@ final class BifrostStack implements AutoCloseable {
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                 "BIFROST_ADMIN_USER", ADMIN_USER,
                 "BIFROST_ADMIN_PASSWORD", ADMIN_PASSWORD));
+        capture = new ServiceProcess("capture-service", "bifrost.captureJar", PostgresServer.freePort(), captureEnv);
         apply = new ServiceProcess("apply-service", "bifrost.applyJar", PostgresServer.freePort(), Map.of(
                 "MJOLNIRDB_URL", targets.get("mjolnirdb").jdbcUrl("mjolnirdb"),
                 "MJOLNIRDB_USER", PostgresServer.USER,

@@ -6,7 +6,9 @@ import dev.bifrost.apply.schema.TargetTables;
 import dev.bifrost.model.ChangelogFormatException;
 import dev.bifrost.model.ChangelogRecord;
 import dev.bifrost.model.ChangelogSerde;
+import dev.bifrost.model.CopyRows;
 import dev.bifrost.model.RowChange;
+import dev.bifrost.model.TableSchema;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -197,6 +199,9 @@ public final class ApplySession {
             return;
         }
         tx.nextSeq++;
+        if (record.copy() != null) {
+            copy(tx, record, offset, value);
+        }
         for (RowChange change : record.changes()) {
             tx.changes.add(new Change(record.tables().get(change.table()), change, record.commitTimeMicros(),
                     record.xid(), offset));
@@ -243,6 +248,42 @@ public final class ApplySession {
         lastCommitLsn = record.commitLsn();
         lastCommitMicros = record.commitTimeMicros();
         advance(offset);
+    }
+
+    /**
+     * Loads a snapshot chunk's COPY rows right away, under the snapshot's savepoint (a duplicate snapshot
+     * rolls back to it): the first chunk of each table empties the table, since the snapshot is all of it.
+     */
+    private void copy(OpenTransaction tx, ChangelogRecord record, long offset, byte[] value) throws SQLException {
+        if (tx.savepoint == null) {
+            flushBatch();
+            tx.savepoint = c.setSavepoint();
+        }
+        TableSchema table = record.tables().get(0);
+        CopyRows rows = java.util.Objects.requireNonNull(record.copy());
+        Savepoint chunk = careful ? c.setSavepoint() : null;
+        try {
+            tables.ensure(c, table);
+            if (tx.emptied.add(table.qualifiedName())) {
+                writer.empty(c, table);
+            }
+            writer.copy(c, table, rows, record.commitTimeMicros());
+            if (chunk != null) {
+                c.releaseSavepoint(chunk);
+            }
+            stats.copied(table.qualifiedName(), rows.rows());
+        } catch (SQLException e) {
+            if (chunk == null || SqlErrors.isRetriable(e)) {
+                throw e;
+            }
+            c.rollback(chunk);
+            tables.forget();
+            log.error("snapshot rows of {} at {}-{}@{} cannot be loaded: {}; the chunk ({} rows) goes to the "
+                    + "dead-letter store", table.qualifiedName(), topic, partition, offset, e.getMessage(), rows.rows());
+            deadLetters.write(c, new DeadLetter(topic, partition, offset, record.xid(), table.qualifiedName(),
+                    "SNAPSHOT", e.getMessage() == null ? "unknown" : e.getMessage(), value));
+            stats.deadLetter();
+        }
     }
 
     /** Writes a large transaction's changes so far, under a savepoint that a duplicate can roll back to. */
@@ -399,6 +440,8 @@ public final class ApplySession {
         int nextSeq;
         final List<Change> changes = new ArrayList<>();
         final List<DeadLetter> poison = new ArrayList<>();
+        /** Tables a snapshot emptied already. */
+        final java.util.Set<String> emptied = new java.util.HashSet<>();
         @Nullable Savepoint savepoint;
 
         OpenTransaction(long xid) {

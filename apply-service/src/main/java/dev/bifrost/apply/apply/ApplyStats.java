@@ -66,6 +66,11 @@ public final class ApplyStats {
         pendingCommits.add(commitMicros);
     }
 
+    /** Snapshot rows loaded by COPY; they count as inserts. */
+    void copied(String table, int rows) {
+        pendingRows.computeIfAbsent(table + "\0insert", k -> new long[1])[0] += rows;
+    }
+
     private final AtomicLong duplicates = new AtomicLong();
 
     void duplicate() {

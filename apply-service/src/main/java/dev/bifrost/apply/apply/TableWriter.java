@@ -2,6 +2,7 @@ package dev.bifrost.apply.apply;
 
 import dev.bifrost.apply.schema.TargetTables;
 import dev.bifrost.model.Column;
+import dev.bifrost.model.CopyRows;
 import dev.bifrost.model.TableSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * The SQL that writes coalesced changes: per table, a TRUNCATE if one happened, one batched DELETE, and one
@@ -53,6 +56,42 @@ final class TableWriter {
             for (List<ChangeBuffer.Pending> group : upserts.values()) {
                 upsert(c, t, group);
             }
+        }
+    }
+
+    /**
+     * Empties the table for a snapshot: what the snapshot holds is the whole table. Inside the snapshot's
+     * target transaction, so readers see the old rows until the new ones commit.
+     */
+    void empty(Connection c, TableSchema table) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("TRUNCATE " + name(table));
+        }
+    }
+
+    /**
+     * Loads snapshot rows in COPY text format as they came from the source's COPY, with {@value #REPLICATED_AT}
+     * set to the snapshot time through a column default that lives only for this COPY.
+     */
+    void copy(Connection c, TableSchema table, CopyRows rows, long snapshotMicros) throws SQLException {
+        String columns = table.columns().stream().map(col -> quote(col.name())).collect(Collectors.joining(", "));
+        String replicatedAt = "ALTER TABLE " + name(table) + " ALTER COLUMN " + quote(REPLICATED_AT);
+        try (Statement s = c.createStatement()) {
+            s.execute(replicatedAt + " SET DEFAULT to_timestamp(" + snapshotMicros / 1_000_000 + "."
+                    + String.format("%06d", snapshotMicros % 1_000_000) + ")");
+        }
+        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI()
+                .copyIn("COPY " + name(table) + " (" + columns + ") FROM STDIN");
+        try {
+            in.writeToCopy(rows.data(), 0, rows.data().length);
+            in.endCopy();
+        } finally {
+            if (in.isActive()) {
+                in.cancelCopy();
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute(replicatedAt + " DROP DEFAULT");
         }
     }
 

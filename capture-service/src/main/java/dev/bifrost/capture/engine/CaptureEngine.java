@@ -2,6 +2,7 @@ package dev.bifrost.capture.engine;
 
 import dev.bifrost.capture.CaptureProperties;
 import dev.bifrost.capture.publish.ChangelogPublisherFactory;
+import dev.bifrost.capture.publish.InitialSnapshot;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
@@ -35,6 +36,7 @@ public class CaptureEngine implements SmartLifecycle {
     private final CaptureProperties properties;
     private final PublicationInitializer publication;
     private final ChangelogPublisherFactory publishers;
+    private final InitialSnapshot initialSnapshot;
     private final boolean enabled;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "capture-engine"));
     private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(
@@ -46,8 +48,10 @@ public class CaptureEngine implements SmartLifecycle {
     private volatile @Nullable DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
 
     CaptureEngine(CaptureProperties properties, PublicationInitializer publication,
-            ChangelogPublisherFactory publishers, @Value("${bifrost.capture.engine.enabled:true}") boolean enabled) {
+            ChangelogPublisherFactory publishers, InitialSnapshot initialSnapshot,
+            @Value("${bifrost.capture.engine.enabled:true}") boolean enabled) {
         this.properties = properties;
+        this.initialSnapshot = initialSnapshot;
         this.publication = publication;
         this.publishers = publishers;
         this.enabled = enabled;
@@ -75,23 +79,41 @@ public class CaptureEngine implements SmartLifecycle {
             failed("cannot prepare the publication on " + properties.source() + ": " + e.getMessage(), e);
             return;
         }
-        DebeziumEngine<RecordChangeEvent<SourceRecord>> next = DebeziumEngine
-                .create(ChangeEventFormat.of(Connect.class))
-                .using(DebeziumConfiguration.of(properties))
-                .notifying(publishers.create())
-                .using((success, message, error) -> {
-                    if (!success || error != null) {
-                        failed("capture engine stopped: " + message, error);
-                    }
-                })
-                .build();
-        engine = next;
-        executor.execute(() -> {
-            state = State.RUNNING;
-            next.run();
-        });
+        executor.execute(this::run);
+    }
+
+    /** One run: the initial snapshot if the slot has none, then the engine until it stops. */
+    private void run() {
+        state = State.RUNNING;
+        try {
+            initialSnapshot.ensure(DebeziumConfiguration.engineName(properties));
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            failed("initial snapshot of " + properties.source() + " failed: " + e.getMessage(), e);
+            return;
+        }
+        DebeziumEngine<RecordChangeEvent<SourceRecord>> next;
+        synchronized (this) {
+            if (!running) {
+                return;
+            }
+            next = DebeziumEngine
+                    .create(ChangeEventFormat.of(Connect.class))
+                    .using(DebeziumConfiguration.of(properties))
+                    .notifying(publishers.create())
+                    .using((success, message, error) -> {
+                        if (!success || error != null) {
+                            failed("capture engine stopped: " + message, error);
+                        }
+                    })
+                    .build();
+            engine = next;
+        }
         log.info("capture engine started on {}, slot {}, publication {}", properties.source(),
                 properties.slotName(), properties.publicationName());
+        next.run();
     }
 
     private void failed(String message, @Nullable Throwable error) {
@@ -106,9 +128,13 @@ public class CaptureEngine implements SmartLifecycle {
 
     @Override
     public void stop() {
-        running = false;
+        DebeziumEngine<RecordChangeEvent<SourceRecord>> current;
+        synchronized (this) {
+            running = false;
+            current = engine;
+        }
         restarts.shutdownNow();
-        DebeziumEngine<RecordChangeEvent<SourceRecord>> current = engine;
+        initialSnapshot.cancel();
         if (current != null) {
             try {
                 current.close();

@@ -15,7 +15,7 @@ import java.util.Properties;
  *
  * <p>The choices that matter for correctness: the publication is Bifrost's own (created as
  * {@code FOR TABLES IN SCHEMA}, so tables created later are captured) and never auto-created by Debezium;
- * TRUNCATE is not skipped; transaction metadata is on, so transactions can be closed exactly; no tombstones;
+ * Debezium takes no snapshot (Bifrost copies the tables itself); TRUNCATE is not skipped; transaction metadata is on, so transactions can be closed exactly; no tombstones;
  * values arrive in forms that print back to PostgreSQL text losslessly (decimals as strings, times in
  * microseconds, intervals as ISO 8601); offsets live in ThorDB.
  */
@@ -24,10 +24,15 @@ final class DebeziumConfiguration {
     private DebeziumConfiguration() {
     }
 
+    /** The engine's name, which keys its offsets. */
+    static String engineName(CaptureProperties capture) {
+        return "bifrost-capture-" + capture.slotName();
+    }
+
     static Properties of(CaptureProperties capture) {
         CaptureProperties.Source source = capture.source();
         Properties p = new Properties();
-        p.setProperty(EmbeddedEngineConfig.ENGINE_NAME.name(), "bifrost-capture-" + capture.slotName());
+        p.setProperty(EmbeddedEngineConfig.ENGINE_NAME.name(), engineName(capture));
         p.setProperty(EmbeddedEngineConfig.CONNECTOR_CLASS.name(), PostgresConnector.class.getName());
         p.setProperty(EmbeddedEngineConfig.OFFSET_STORAGE.name(), JdbcOffsetBackingStore.class.getName());
         p.setProperty(EmbeddedEngineConfig.OFFSET_FLUSH_INTERVAL_MS.name(), "1000");
@@ -46,7 +51,9 @@ final class DebeziumConfiguration {
         p.setProperty(PostgresConnectorConfig.SLOT_NAME.name(), capture.slotName());
         p.setProperty(PostgresConnectorConfig.PUBLICATION_NAME.name(), capture.publicationName());
         p.setProperty(PostgresConnectorConfig.PUBLICATION_AUTOCREATE_MODE.name(), "disabled");
-        p.setProperty(PostgresConnectorConfig.SNAPSHOT_MODE.name(), "initial");
+        // the initial snapshot is Bifrost's own (InitialSnapshot); with no offset yet, Debezium streams from
+        // the slot's confirmed position, the snapshot's consistent point
+        p.setProperty(PostgresConnectorConfig.SNAPSHOT_MODE.name(), "no_data");
         p.setProperty(RelationalDatabaseConnectorConfig.SCHEMA_INCLUDE_LIST.name(),
                 String.join(",", capture.schemas()));
 

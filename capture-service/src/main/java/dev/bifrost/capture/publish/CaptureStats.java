@@ -50,19 +50,44 @@ public class CaptureStats {
             TableSchema table = record.tables().get(change.table());
             String op = snapshot ? "snapshot" : change.op().name().toLowerCase(Locale.ROOT);
             String name = table.qualifiedName();
-            counters.computeIfAbsent(name + "\0" + op, k -> Counter.builder("bifrost.capture.events")
-                    .tag("table", name).tag("op", op).description("Change events captured and acknowledged by Kafka")
-                    .register(registry)).increment();
-            events.computeIfAbsent(name, k -> new ConcurrentHashMap<>()).computeIfAbsent(op, k -> new AtomicLong())
-                    .incrementAndGet();
-            if (snapshot) {
-                snapshotRows.computeIfAbsent(name, k -> new AtomicLong()).incrementAndGet();
-            }
+            counted(name, op, 1);
         }
         count(record.changes().size());
         if (record.last() && record.kind() == ChangelogRecord.Kind.TRANSACTION) {
             lastCommitLsn = record.commitLsn();
             lastCommitMicros = record.commitTimeMicros();
+        }
+    }
+
+    /** The initial snapshot began: rows copied from now on count as its progress. */
+    void snapshotStarted() {
+        snapshotting = true;
+        snapshotDone = false;
+        snapshotRows.clear();
+    }
+
+    /** Kafka acknowledged {@code rows} snapshot rows of {@code table}. */
+    void snapshotCopied(String table, int rows) {
+        counted(table, "snapshot", rows);
+        count(rows);
+    }
+
+    /** The initial snapshot is in Kafka, whole. */
+    void snapshotFinished(long consistentLsn, long micros) {
+        snapshotting = false;
+        snapshotDone = true;
+        lastCommitLsn = consistentLsn;
+        lastCommitMicros = micros;
+    }
+
+    private void counted(String table, String op, int n) {
+        counters.computeIfAbsent(table + "\0" + op, k -> Counter.builder("bifrost.capture.events")
+                .tag("table", table).tag("op", op).description("Change events captured and acknowledged by Kafka")
+                .register(registry)).increment(n);
+        events.computeIfAbsent(table, k -> new ConcurrentHashMap<>()).computeIfAbsent(op, k -> new AtomicLong())
+                .addAndGet(n);
+        if ("snapshot".equals(op)) {
+            snapshotRows.computeIfAbsent(table, k -> new AtomicLong()).addAndGet(n);
         }
     }
 

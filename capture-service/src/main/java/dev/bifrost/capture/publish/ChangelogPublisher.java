@@ -2,11 +2,8 @@ package dev.bifrost.capture.publish;
 
 import dev.bifrost.capture.CaptureProperties;
 import dev.bifrost.model.ChangelogRecord;
-import dev.bifrost.model.ChangelogSerde;
-import dev.bifrost.model.Topics;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,10 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.jspecify.annotations.Nullable;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 
 /**
@@ -32,16 +27,10 @@ import org.springframework.kafka.support.SendResult;
  */
 public final class ChangelogPublisher implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
 
-    private static final Duration ACK_TIMEOUT = Duration.ofMinutes(3);
+    static final Duration ACK_TIMEOUT = Duration.ofMinutes(3);
 
-    /** The topic's max.message.bytes and the producer's max.request.size, less room for the batch header. */
-    static final int MAX_RECORD_BYTES = 16 * 1024 * 1024 - 64 * 1024;
-
-    private final KafkaTemplate<byte[], byte[]> kafka;
-    private final ChangelogSerde serde = new ChangelogSerde();
+    private final ChangelogSender sender;
     private final TransactionAssembler assembler;
-    private final String topic;
-    private final byte[] key;
     private final SourceCatalog catalog;
     private final CaptureStats stats;
     private final String publication;
@@ -52,14 +41,12 @@ public final class ChangelogPublisher implements DebeziumEngine.ChangeConsumer<R
             @Nullable RecordChangeEvent<SourceRecord> commitPoint) {
     }
 
-    ChangelogPublisher(KafkaTemplate<byte[], byte[]> kafka, SourceCatalog catalog, CaptureStats stats,
+    ChangelogPublisher(ChangelogSender sender, SourceCatalog catalog, CaptureStats stats,
             CaptureProperties properties) {
         this.stats = stats;
-        this.kafka = kafka;
+        this.sender = sender;
         this.assembler = new TransactionAssembler(new RecordConverter(catalog), properties.topicPrefix(),
                 properties.chunk().maxChanges(), properties.chunk().maxBytes());
-        this.topic = Topics.changelog(properties.topicPrefix());
-        this.key = properties.source().database().getBytes(StandardCharsets.UTF_8);
         this.catalog = catalog;
         this.publication = properties.publicationName();
     }
@@ -72,12 +59,12 @@ public final class ChangelogPublisher implements DebeziumEngine.ChangeConsumer<R
             // every published table, so that targets hold empty tables too
             ChangelogRecord schema = ChangelogRecord.schema(catalog.publishedTables(publication),
                     System.currentTimeMillis() * 1000L);
-            pending.add(new Pending(schema, send(schema), null));
+            pending.add(new Pending(schema, sender.send(schema), null));
             announced = true;
         }
         for (RecordChangeEvent<SourceRecord> event : events) {
             for (TransactionAssembler.Outgoing outgoing : assembler.accept(event.record())) {
-                pending.add(new Pending(outgoing.record(), outgoing.record() == null ? null : send(outgoing.record()),
+                pending.add(new Pending(outgoing.record(), outgoing.record() == null ? null : sender.send(outgoing.record()),
                         outgoing.commitPoint() ? event : null));
             }
         }
@@ -85,10 +72,10 @@ public final class ChangelogPublisher implements DebeziumEngine.ChangeConsumer<R
             committer.markBatchFinished();
             return;
         }
-        kafka.flush();
+        sender.flush();
         for (Pending p : pending) {
             if (p.ack() != null) {
-                awaitAck(p.ack());
+                awaitAck(p.ack(), sender.topic());
                 stats.acknowledged(p.record());
             }
             if (p.commitPoint() != null) {
@@ -98,19 +85,7 @@ public final class ChangelogPublisher implements DebeziumEngine.ChangeConsumer<R
         committer.markBatchFinished();
     }
 
-    private CompletableFuture<SendResult<byte[], byte[]>> send(ChangelogRecord record) {
-        byte[] value = serde.serialize(record);
-        if (value.length > MAX_RECORD_BYTES) {
-            // refused before sending: a later, smaller record must never reach Kafka ahead of this one
-            throw new IllegalStateException("a changelog chunk of transaction " + record.xid() + " is " + value.length
-                    + " bytes, over the " + MAX_RECORD_BYTES + " the topic accepts; lower "
-                    + "bifrost.capture.chunk.max-bytes (a single row this large cannot be replicated)");
-        }
-        // one partition carries the total commit order
-        return kafka.send(new ProducerRecord<>(topic, 0, key, value));
-    }
-
-    private void awaitAck(CompletableFuture<SendResult<byte[], byte[]>> ack) throws InterruptedException {
+    static void awaitAck(CompletableFuture<SendResult<byte[], byte[]>> ack, String topic) throws InterruptedException {
         try {
             ack.get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -13,16 +13,16 @@ import org.springframework.stereotype.Component;
 @Component
 class SourceCatalog {
 
-    private static final String COLUMNS = """
+    static final String COLUMNS = """
             SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
-                   coalesce(a.attnum = ANY (i.indkey), false)
+                   coalesce(a.attnum = ANY (i.indkey), false), a.attgenerated <> ''
             FROM pg_attribute a
             LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
             WHERE a.attrelid = to_regclass(quote_ident(?) || '.' || quote_ident(?))
               AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY a.attnum""";
 
-    private static final String PUBLISHED_TABLES = """
+    static final String PUBLISHED_TABLES = """
             SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ? ORDER BY 1, 2""";
 
     private final JdbcTemplate jdbc;
