@@ -33,6 +33,8 @@
 #   BENCH_PHASES           comma-separated phases to run (snapshot,keep_up,catch_up,latency); default all
 #   BENCH_SKIP_BUILD       if 1: use the jars already built
 #   BENCH_MAVEN_ARGS       extra Maven arguments for the build (e.g. -o to build offline)
+#   BENCH_SERVICE_JVM_OPTIONS  extra JVM options for both services, e.g. to profile them:
+#                          -XX:StartFlightRecording=filename=/tmp/%p.jfr,settings=profile
 #
 # Exit status: 0 if every phase ran, 1 if one failed (the table says which), 2 if the run broke.
 set -Eeuo pipefail

@@ -61,7 +61,11 @@ public record CaptureProperties(
     public record Topic(@Min(1) short replicationFactor, @NotNull Duration retention) {
     }
 
-    /** A chunk closes when either bound is reached. */
-    public record Chunk(@Min(1) int maxChanges, @Min(1024) int maxBytes) {
+    /**
+     * A chunk of a streamed transaction closes when either bound is reached; a chunk of the initial snapshot
+     * when it holds {@code snapshotBytes} of rows (fewer, larger chunks: each costs the apply side a round trip).
+     */
+    public record Chunk(@Min(1) int maxChanges, @Min(1024) int maxBytes,
+            @Min(1024) @Max(15 * 1024 * 1024) int snapshotBytes) {
     }
 }

@@ -36,7 +36,7 @@ class InitialSnapshotIT {
     @BeforeAll
     void startStack() throws Exception {
         // small chunks: the snapshot takes long enough to be interrupted
-        stack = new BifrostStack(Map.of("BIFROST_CAPTURE_CHUNK_MAXBYTES", "4096"));
+        stack = new BifrostStack(Map.of("BIFROST_CAPTURE_CHUNK_SNAPSHOTBYTES", "4096"));
         try (Connection c = stack.source(); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA raw");
             s.execute("""

@@ -236,6 +236,9 @@ public final class ApplySession {
         }
         if (tx.savepoint != null) {
             write(tx.changes);
+            for (TableSchema table : tx.emptied.values()) {
+                writer.endSnapshot(c, table);
+            }
             c.releaseSavepoint(tx.savepoint);
         } else if (careful) {
             write(tx.changes);
@@ -252,7 +255,8 @@ public final class ApplySession {
 
     /**
      * Loads a snapshot chunk's COPY rows right away, under the snapshot's savepoint (a duplicate snapshot
-     * rolls back to it): the first chunk of each table empties the table, since the snapshot is all of it.
+     * rolls back to it): the first chunk of each table empties the table, since the snapshot is all of it,
+     * and the snapshot's last record ends it.
      */
     private void copy(OpenTransaction tx, ChangelogRecord record, long offset, byte[] value) throws SQLException {
         if (tx.savepoint == null) {
@@ -262,14 +266,18 @@ public final class ApplySession {
         TableSchema table = record.tables().get(0);
         CopyRows rows = java.util.Objects.requireNonNull(record.copy());
         Savepoint chunk = careful ? c.setSavepoint() : null;
+        boolean first = !tx.emptied.containsKey(table.qualifiedName());
         try {
             tables.ensure(c, table);
-            if (tx.emptied.add(table.qualifiedName())) {
-                writer.empty(c, table);
+            if (first) {
+                writer.beginSnapshot(c, table, record.commitTimeMicros());
             }
-            writer.copy(c, table, rows, record.commitTimeMicros());
+            writer.copy(c, table, rows);
             if (chunk != null) {
                 c.releaseSavepoint(chunk);
+            }
+            if (first) {
+                tx.emptied.put(table.qualifiedName(), table);
             }
             stats.copied(table.qualifiedName(), rows.rows());
         } catch (SQLException e) {
@@ -440,8 +448,8 @@ public final class ApplySession {
         int nextSeq;
         final List<Change> changes = new ArrayList<>();
         final List<DeadLetter> poison = new ArrayList<>();
-        /** Tables a snapshot emptied already. */
-        final java.util.Set<String> emptied = new java.util.HashSet<>();
+        /** Tables a snapshot emptied already, by name. */
+        final java.util.Map<String, TableSchema> emptied = new java.util.HashMap<>();
         @Nullable Savepoint savepoint;
 
         OpenTransaction(long xid) {

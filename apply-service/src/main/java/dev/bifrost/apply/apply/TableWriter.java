@@ -60,26 +60,22 @@ final class TableWriter {
     }
 
     /**
-     * Empties the table for a snapshot: what the snapshot holds is the whole table. Inside the snapshot's
+     * Prepares a table for the rows of a snapshot: empties it, since the snapshot is all of it, and lets
+     * {@value #REPLICATED_AT} default to the snapshot time until {@link #endSnapshot}. Inside the snapshot's
      * target transaction, so readers see the old rows until the new ones commit.
      */
-    void empty(Connection c, TableSchema table) throws SQLException {
+    void beginSnapshot(Connection c, TableSchema table, long snapshotMicros) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("TRUNCATE " + name(table));
+            s.execute("ALTER TABLE " + name(table) + " ALTER COLUMN " + quote(REPLICATED_AT) + " SET DEFAULT "
+                    + "to_timestamp(" + snapshotMicros / 1_000_000 + "." + String.format("%06d", snapshotMicros % 1_000_000)
+                    + ")");
         }
     }
 
-    /**
-     * Loads snapshot rows in COPY text format as they came from the source's COPY, with {@value #REPLICATED_AT}
-     * set to the snapshot time through a column default that lives only for this COPY.
-     */
-    void copy(Connection c, TableSchema table, CopyRows rows, long snapshotMicros) throws SQLException {
+    /** Loads snapshot rows in COPY text format as they came from the source's COPY. */
+    void copy(Connection c, TableSchema table, CopyRows rows) throws SQLException {
         String columns = table.columns().stream().map(col -> quote(col.name())).collect(Collectors.joining(", "));
-        String replicatedAt = "ALTER TABLE " + name(table) + " ALTER COLUMN " + quote(REPLICATED_AT);
-        try (Statement s = c.createStatement()) {
-            s.execute(replicatedAt + " SET DEFAULT to_timestamp(" + snapshotMicros / 1_000_000 + "."
-                    + String.format("%06d", snapshotMicros % 1_000_000) + ")");
-        }
         CopyIn in = c.unwrap(PGConnection.class).getCopyAPI()
                 .copyIn("COPY " + name(table) + " (" + columns + ") FROM STDIN");
         try {
@@ -90,8 +86,12 @@ final class TableWriter {
                 in.cancelCopy();
             }
         }
+    }
+
+    /** The snapshot's rows are in: {@value #REPLICATED_AT} has no default again. */
+    void endSnapshot(Connection c, TableSchema table) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute(replicatedAt + " DROP DEFAULT");
+            s.execute("ALTER TABLE " + name(table) + " ALTER COLUMN " + quote(REPLICATED_AT) + " DROP DEFAULT");
         }
     }
 
@@ -138,8 +138,15 @@ final class TableWriter {
                 ps.setString(param++, arrayLiteral(values));
             }
             String[] replicatedAt = new String[rows.size()];
+            long micros = -1;
+            String time = null;
             for (int r = 0; r < rows.size(); r++) {
-                replicatedAt[r] = timestamp(rows.get(r).commitMicros);
+                // rows of one source transaction share its commit time: formatted once
+                if (rows.get(r).commitMicros != micros) {
+                    micros = rows.get(r).commitMicros;
+                    time = timestamp(micros);
+                }
+                replicatedAt[r] = time;
             }
             ps.setString(param, arrayLiteral(replicatedAt));
             ps.executeUpdate();
@@ -189,12 +196,16 @@ final class TableWriter {
                 continue;
             }
             sb.append('"');
-            for (int j = 0; j < value.length(); j++) {
-                char ch = value.charAt(j);
-                if (ch == '"' || ch == '\\') {
-                    sb.append('\\');
+            if (value.indexOf('"') < 0 && value.indexOf('\\') < 0) {
+                sb.append(value);
+            } else {
+                for (int j = 0; j < value.length(); j++) {
+                    char ch = value.charAt(j);
+                    if (ch == '"' || ch == '\\') {
+                        sb.append('\\');
+                    }
+                    sb.append(ch);
                 }
-                sb.append(ch);
             }
             sb.append('"');
         }

@@ -70,6 +70,9 @@ final class DebeziumConfiguration {
         p.setProperty(PostgresConnectorConfig.UNAVAILABLE_VALUE_PLACEHOLDER.name(), ValueText.UNAVAILABLE);
         p.setProperty(PostgresConnectorConfig.INCLUDE_UNKNOWN_DATATYPES.name(), "true");
 
+        // per-event work on Debezium's one connector thread, which bounds the streaming rate: no context
+        // headers on every record (Bifrost reads none)
+        p.setProperty(CommonConnectorConfig.EXTENDED_HEADERS_ENABLED.name(), "false");
         p.setProperty(CommonConnectorConfig.MAX_BATCH_SIZE.name(), "4096");
         p.setProperty(CommonConnectorConfig.MAX_QUEUE_SIZE.name(), "16384");
         p.setProperty(CommonConnectorConfig.POLL_INTERVAL_MS.name(), "20");

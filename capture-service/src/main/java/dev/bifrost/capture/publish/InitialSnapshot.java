@@ -40,7 +40,7 @@ import org.springframework.stereotype.Component;
  * {@code COPY ... TO STDOUT} by parallel workers, and streaming then starts at the slot's consistent point,
  * so that every transaction is either in the copy or in the stream, exactly once.
  *
- * <p>The rows travel in COPY text format, unparsed, in chunks of {@code bifrost.capture.chunk.max-bytes}; the
+ * <p>The rows travel in COPY text format, unparsed, in chunks of {@code bifrost.capture.chunk.snapshot-bytes}; the
  * chunks are one changelog transaction of kind SNAPSHOT, closed by a last record that carries the consistent
  * point as its commit LSN. When Kafka holds all of it, {@code bifrost.initial_snapshot} records it for the
  * slot. A capture that stops before that drops the slot on its next start and takes the snapshot again; the
@@ -274,7 +274,7 @@ public class InitialSnapshot {
             String columns = table.columns().stream().map(col -> quote(col.name())).collect(Collectors.joining(", "));
             String sql = "COPY (SELECT " + columns + " FROM ONLY " + quote(table.schema()) + "." + quote(table.name())
                     + ") TO STDOUT";
-            int maxBytes = properties.chunk().maxBytes();
+            int maxBytes = properties.chunk().snapshotBytes();
             ByteArrayOutputStream chunk = new ByteArrayOutputStream(maxBytes + 64 * 1024);
             int inChunk = 0;
             long total = 0;
