@@ -10,12 +10,17 @@
 #
 # In one run, on the same servers, one system at a time, it measures Bifrost and native
 # logical replication (one publication, one subscription per target server):
-#   snapshot   1,000,000 pre-existing rows -> time until both targets hold them (checksummed)
+#   snapshot   1,000,000 pre-existing rows -> time until both targets hold them (checksummed),
+#              from the start of replication (Bifrost: its capture engine; native: CREATE
+#              SUBSCRIPTION), and for Bifrost also from launching capture-service
 #   keep_up    500,000 inserts (transactions of 1,000 rows), 50,000 updates, 10,000 deletes
 #              written as fast as the source takes them -> time until both targets equal the source
 #   catch_up   the same changes written while the apply side is stopped -> time to drain
 #   latency    a steady 2,000 rows/s for 60 s -> commit-to-visible p50/p95/p99/max per target
 #   cost       CPU seconds of the processes doing the work, peak RSS of each Bifrost service
+# Each streaming phase (keep_up, catch_up, latency) starts fresh services and measures them after a
+# warm-up of 100,000 rows (x BENCH_SCALE, at least 20,000) inserted, updated and deleted, for both
+# systems: a replication service's steady state, not its JIT's first seconds, is what is measured.
 # It prints one table (stdout) and writes the same as JSON to $BIFROST_HOME/bench/results.json.
 # BENCH_SCALE=0.05 takes about 4 minutes after the build on 2 cores; a full run, several times that.
 # Progress goes to stderr, the services' logs to $BIFROST_HOME/logs/bench-<phase>-<service>.log.

@@ -52,6 +52,7 @@ public final class Benchmark {
         counts.put("updates", workload.updates);
         counts.put("deletes", workload.deletes);
         counts.put("tx_rows", Workload.TX_ROWS);
+        counts.put("warm_up_rows", workload.warmUpRows);
         counts.put("latency_rows_per_s", LatencyRun.RATE);
         counts.put("latency_tx_rows", LatencyRun.TX_ROWS);
         results.put("workload", counts);

@@ -19,10 +19,10 @@ final class Report {
 
     private static final List<Row> ROWS = List.of(
             new Row("snapshot", "rows", "rows", 0),
-            new Row("snapshot", "seconds", "time until both targets hold them (s)", 2),
+            new Row("snapshot", "seconds", "time until both targets hold them, from replication start (s)", 2),
             new Row("snapshot", "rows_per_s", "rows/s", 0),
-            new Row("snapshot", "capture_engine_started_s", "capture engine started after (s)", 1),
-            new Row("snapshot", "seconds_after_engine_start", "time from capture engine start (s)", 2),
+            new Row("snapshot", "seconds_from_process_start", "  the same from launching capture-service (s)", 2),
+            new Row("snapshot", "capture_engine_started_s", "capture engine started after launch (s)", 1),
             new Row("snapshot", "capture_up_s", "capture-service healthy after (s)", 1),
             new Row("snapshot", "apply_up_s", "apply-service healthy after (s)", 1),
             new Row("keep_up", "rows", "row changes", 0),

@@ -18,6 +18,7 @@ final class Workload {
     static final int TX_ROWS = 1000;
     static final long PROBE_ID = -1;
     static final long SENTINEL_ID = 1_000_000_000_000L;
+    static final long WARM_UP_FIRST_ID = -1_000_000_000_000L;
 
     /** Rows over the range {@code [?, ?]}: deterministic, varied values in every column. */
     static final String INSERT_RANGE = """
@@ -49,8 +50,10 @@ final class Workload {
     final long inserts;
     final long updates;
     final long deletes;
+    final long warmUpRows;
 
     Workload(Settings settings) {
+        this.warmUpRows = Math.max(20_000, settings.rows(100_000));
         this.snapshotRows = settings.rows(1_000_000);
         this.inserts = settings.rows(500_000);
         this.updates = Math.min(inserts, settings.rows(50_000));
@@ -107,6 +110,29 @@ final class Workload {
                 c.commit();
             }
         }
+    }
+
+    /**
+     * Warms a freshly started system up before a streaming phase measures it: {@code rows} inserts, updates of
+     * all of them, then deletes of all of them, in transactions of {@value #TX_ROWS}, on ids far below the
+     * phase's (so the table is as before). A replication service runs for months; its JIT-compiled steady state
+     * is what a throughput figure is about, not its first seconds.
+     */
+    static void warmUp(Connection c, long rows) throws SQLException {
+        long first = WARM_UP_FIRST_ID;
+        long last = first + rows - 1;
+        c.setAutoCommit(false);
+        try (PreparedStatement insert = c.prepareStatement(INSERT_RANGE)) {
+            for (long from = first; from <= last; from += TX_ROWS) {
+                insert.setLong(1, from);
+                insert.setLong(2, Math.min(last, from + TX_ROWS - 1));
+                insert.executeUpdate();
+                c.commit();
+            }
+        }
+        inTransactions(c, UPDATE_IDS, rows, 1, first);
+        inTransactions(c, DELETE_IDS, rows, 1, first);
+        c.setAutoCommit(true);
     }
 
     static void insertRow(Connection c, long id) throws SQLException {

@@ -212,6 +212,40 @@ class ApplySessionIT {
         assertThat(deadLetters()).singleElement().asString().contains("not-a-number");
     }
 
+    @Test
+    void newRowsGoInByCopyAndARowTheTargetHeldAlreadyIsUpsertedInstead() throws Exception {
+        session = newSession(connection, 100_000);
+        List<RowChange> first = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int id = 1; id <= 200; id++) {
+            String doc = id % 5 == 0 ? null : "tab\there, newline\nthere, back\\slash \\N \"quoted\" " + id;
+            first.add(RowChange.insert(0, row(id, "n" + id, doc)));
+            expected.add(id + "|n" + id + "|" + doc);
+        }
+        // inserted, updated and deleted in the same transaction: only the last insert's state remains
+        first.add(RowChange.insert(0, row(500, "gone", null)));
+        first.add(RowChange.update(0, row(500, "changed", "x"), new int[0]));
+        first.add(RowChange.delete(0, new String[] {"500"}));
+        first.add(RowChange.insert(0, row(500, "again", "y")));
+        expected.add("500|again|y");
+        feed(tx(1, 100, 0, true, first.toArray(RowChange[]::new)));
+        session.commit();
+        assertThat(rows()).containsExactlyElementsOf(expected);
+
+        // a row written to the target by hand, under a key the source is about to insert
+        try (Connection other = postgres.connect(database); Statement s = other.createStatement()) {
+            s.execute("INSERT INTO raw.t (id, name) VALUES (1000, 'by hand')");
+        }
+        List<RowChange> second = new ArrayList<>();
+        for (int id = 901; id <= 1100; id++) {
+            second.add(RowChange.insert(0, row(id, "m" + id, null)));
+            expected.add(id + "|m" + id + "|null");
+        }
+        feed(tx(2, 200, 0, true, second.toArray(RowChange[]::new)));
+        session.commit();
+        assertThat(rows()).containsExactlyElementsOf(expected);
+    }
+
     private void feed(ChangelogRecord record) throws SQLException {
         session.accept(offset++, System.currentTimeMillis(), serde.serialize(record));
     }
