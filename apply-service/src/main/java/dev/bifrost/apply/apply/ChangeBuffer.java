@@ -36,19 +36,12 @@ final class ChangeBuffer {
         final @Nullable String[] values;
         int[] unchanged;
         final long commitMicros;
-        /**
-         * Whether the key's first change in this buffer was an insert: the source did not hold the key before,
-         * so neither does the target (it holds the source's state before the buffer), and the row can be
-         * inserted without an upsert's conflict check.
-         */
-        final boolean fresh;
 
-        Pending(RowChange.Op op, @Nullable String[] values, int[] unchanged, long commitMicros, boolean fresh) {
+        Pending(RowChange.Op op, @Nullable String[] values, int[] unchanged, long commitMicros) {
             this.op = op;
             this.values = values;
             this.unchanged = unchanged;
             this.commitMicros = commitMicros;
-            this.fresh = fresh;
         }
 
         boolean isDelete() {
@@ -109,10 +102,7 @@ final class ChangeBuffer {
             }
             case DELETE -> {
                 requireKey(t, change);
-                Key key = new Key(change.key());
-                Pending earlier = t.rows.get(key);
-                put(t, key, new Pending(RowChange.Op.DELETE, change.key(), new int[0], commitMicros,
-                        earlier != null && earlier.fresh));
+                put(t, new Key(change.key()), new Pending(RowChange.Op.DELETE, change.key(), new int[0], commitMicros));
             }
             case INSERT, UPDATE -> {
                 String[] row = change.row();
@@ -121,8 +111,7 @@ final class ChangeBuffer {
                         requireKey(t, change);
                     }
                     put(t, new Key(new String[] {"\0keyless", Long.toString(t.keyless++)}),
-                            new Pending(change.op(), row, change.unchanged(), commitMicros,
-                                    change.op() == RowChange.Op.INSERT));
+                            new Pending(change.op(), row, change.unchanged(), commitMicros));
                     return;
                 }
                 Key key = keyOf(t.keyIndexes, row);
@@ -132,8 +121,7 @@ final class ChangeBuffer {
                     row = row.clone();
                     unchanged = carryOver(row, unchanged, earlier);
                 }
-                boolean fresh = earlier != null ? earlier.fresh : change.op() == RowChange.Op.INSERT;
-                put(t, key, new Pending(change.op(), row, unchanged, commitMicros, fresh));
+                put(t, key, new Pending(change.op(), row, unchanged, commitMicros));
             }
         }
     }
@@ -190,7 +178,7 @@ final class ChangeBuffer {
                 }
                 i++;
             }
-            entry.setValue(new Pending(p.op, values, Arrays.copyOf(missing, n), p.commitMicros, p.fresh));
+            entry.setValue(new Pending(p.op, values, Arrays.copyOf(missing, n), p.commitMicros));
         }
         t.schema = newer;
         t.keyIndexes = newer.keyIndexes();

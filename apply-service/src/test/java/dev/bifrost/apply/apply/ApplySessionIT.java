@@ -213,7 +213,7 @@ class ApplySessionIT {
     }
 
     @Test
-    void newRowsGoInByCopyAndARowTheTargetHeldAlreadyIsUpsertedInstead() throws Exception {
+    void manyNewRowsWithAwkwardValuesAndARowTheTargetHeldAlreadyEndAsTheSourceHasThem() throws Exception {
         session = newSession(connection, 100_000);
         List<RowChange> first = new ArrayList<>();
         List<String> expected = new ArrayList<>();
