@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * Writes and reads {@link ChangelogRecord}s as compact JSON: table metadata once per record, rows as
  * positional arrays of text values. Thread-safe.
  *
- * <pre>{"v":1,"k":"T","x":42,"s":0,"l":true,"lsn":123,"ts":1700000000000000,
+ * <pre>{"v":2,"k":"T","x":42,"s":0,"l":true,"lsn":123,"ts":1700000000000000,
  *  "t":[["raw","t",[["id","bigint",false,true],["v","text",true,false]]]],
  *  "c":[[0,"I",null,["1","a"],[]],[0,"D",["2"],null,[]]]}</pre>
  *
@@ -25,8 +25,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ChangelogSerde {
 
-    /** The format version this code writes and the newest it reads. */
-    public static final int VERSION = 1;
+    /**
+     * The format version this code writes and the newest it reads. 2 added COPY rows; a reader of version 1
+     * would skip them unnoticed, so it must refuse the records instead.
+     */
+    public static final int VERSION = 2;
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 

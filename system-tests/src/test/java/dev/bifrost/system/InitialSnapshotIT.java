@@ -23,7 +23,7 @@ import org.junit.jupiter.api.TestInstance;
  * consistent point), end to end: values of every awkward kind survive COPY to COPY; transactions committed
  * while the snapshot runs are neither lost nor doubled; a capture killed in the middle of the snapshot drops
  * its unfinished slot and takes the snapshot again; a target table that held other rows ends up holding
- * exactly the source's.
+ * exactly the source's, an empty one included; a row larger than a chunk travels alone.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InitialSnapshotIT {
@@ -53,6 +53,8 @@ class InitialSnapshotIT {
                         md5(g::text)::uuid, g % 3 = 0, g / 7.0, g * interval '1 second', 'Zoë ' || g
                     FROM generate_series(1, ROWS) g""".replace("ROWS", Integer.toString(ROWS)));
             s.execute("CREATE TABLE raw.empty_one (id bigint PRIMARY KEY, v text)");
+            // one row larger than a snapshot chunk (4096 bytes here): it travels alone
+            s.execute("UPDATE raw.snap SET label = repeat('big row ', 2000) WHERE id = 7");
         }
         // a target that already holds rows the source does not have, and different values for some it has
         try (Connection c = stack.target("mjolnirdb"); Statement s = c.createStatement()) {
@@ -62,6 +64,9 @@ class InitialSnapshotIT {
                         day date, tags text[], doc jsonb, bin bytea, uid uuid, flag boolean, ratio float8,
                         span interval, "Odd Name" varchar(40), replicated_at timestamptz)""");
             s.execute("INSERT INTO raw.snap (id, label) SELECT g, 'stale' FROM generate_series(-100, 100) g");
+            // a table that is empty on the source must end up empty here too
+            s.execute("CREATE TABLE raw.empty_one (id bigint PRIMARY KEY, v text, replicated_at timestamptz)");
+            s.execute("INSERT INTO raw.empty_one (id, v) SELECT g, 'stale' FROM generate_series(1, 10) g");
         }
     }
 

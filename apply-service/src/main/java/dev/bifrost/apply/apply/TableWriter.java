@@ -62,7 +62,8 @@ final class TableWriter {
     /**
      * Prepares a table for the rows of a snapshot: empties it, since the snapshot is all of it, and lets
      * {@value #REPLICATED_AT} default to the snapshot time until {@link #endSnapshot}. Inside the snapshot's
-     * target transaction, so readers see the old rows until the new ones commit.
+     * target transaction: TRUNCATE locks the table until that transaction commits, so readers of the target
+     * table wait for the snapshot rather than see it half loaded.
      */
     void beginSnapshot(Connection c, TableSchema table, long snapshotMicros) throws SQLException {
         try (Statement s = c.createStatement()) {
@@ -75,6 +76,10 @@ final class TableWriter {
 
     /** Loads snapshot rows in COPY text format as they came from the source's COPY. */
     void copy(Connection c, TableSchema table, CopyRows rows) throws SQLException {
+        if (rows.data().length == 0) {
+            // an empty source table: beginSnapshot emptied the target table, nothing to load
+            return;
+        }
         String columns = table.columns().stream().map(col -> quote(col.name())).collect(Collectors.joining(", "));
         CopyIn in = c.unwrap(PGConnection.class).getCopyAPI()
                 .copyIn("COPY " + name(table) + " (" + columns + ") FROM STDIN");

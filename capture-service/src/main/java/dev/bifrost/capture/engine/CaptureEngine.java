@@ -86,7 +86,7 @@ public class CaptureEngine implements SmartLifecycle {
     private void run() {
         state = State.RUNNING;
         try {
-            initialSnapshot.ensure(DebeziumConfiguration.engineName(properties));
+            initialSnapshot.ensure(DebeziumConfiguration.engineName(properties), () -> running);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -134,7 +134,6 @@ public class CaptureEngine implements SmartLifecycle {
             current = engine;
         }
         restarts.shutdownNow();
-        initialSnapshot.cancel();
         if (current != null) {
             try {
                 current.close();

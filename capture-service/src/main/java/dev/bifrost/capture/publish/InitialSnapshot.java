@@ -21,7 +21,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
@@ -66,7 +68,6 @@ public class InitialSnapshot {
     private final CaptureProperties properties;
     private final ChangelogSender sender;
     private final CaptureStats stats;
-    private volatile boolean cancelled;
 
     InitialSnapshot(JdbcTemplate jdbc, CaptureProperties properties, ChangelogSender sender, CaptureStats stats) {
         this.jdbc = jdbc;
@@ -79,8 +80,7 @@ public class InitialSnapshot {
      * Takes the initial snapshot unless the slot exists and its snapshot (or Debezium's offsets) are on record.
      * Blocks until Kafka acknowledged the whole snapshot.
      */
-    public void ensure(String engineName) throws SQLException, InterruptedException {
-        cancelled = false;
+    public void ensure(String engineName, BooleanSupplier wanted) throws SQLException, InterruptedException {
         String slot = properties.slotName();
         List<Boolean> active = jdbc.queryForList(SLOT, Boolean.class, slot);
         boolean recorded = count(DONE, slot) > 0 || count(DEBEZIUM_OFFSETS, "\"" + engineName + "\"") > 0;
@@ -100,12 +100,7 @@ public class InitialSnapshot {
         jdbc.update("DELETE FROM bifrost.initial_snapshot WHERE slot_name = ?", slot);
         jdbc.update("DELETE FROM bifrost.debezium_offset WHERE position(? in convert_from(offset_key, 'UTF8')) > 0",
                 "\"" + engineName + "\"");
-        take(slot);
-    }
-
-    /** Makes a running snapshot stop at its next chunk. */
-    public void cancel() {
-        cancelled = true;
+        take(slot, wanted);
     }
 
     private long count(String sql, String argument) {
@@ -113,7 +108,7 @@ public class InitialSnapshot {
         return n == null ? 0 : n;
     }
 
-    private void take(String slot) throws SQLException, InterruptedException {
+    private void take(String slot, BooleanSupplier wanted) throws SQLException, InterruptedException {
         long started = System.nanoTime();
         long micros = System.currentTimeMillis() * 1000L;
         CaptureProperties.Source source = properties.source();
@@ -132,11 +127,13 @@ public class InitialSnapshot {
             log.info("created replication slot {} at {}; copying the published tables from snapshot {}", slot,
                     consistentPoint, snapshotName);
             stats.snapshotStarted();
-            Copy copy = new Copy(snapshotName, micros);
+            Copy copy = new Copy(snapshotName, micros, wanted);
             copy.run();
             long lsn = LogSequenceNumber.valueOf(consistentPoint).asLong();
             ChangelogRecord last = new ChangelogRecord(ChangelogSerde.VERSION, ChangelogRecord.Kind.SNAPSHOT,
                     copy.xid, copy.nextSeq(), true, lsn, micros, List.of(), List.of());
+            sender.flush();
+            copy.checkSends();
             CompletableFuture<SendResult<byte[], byte[]>> ack = sender.send(last);
             sender.flush();
             ChangelogPublisher.awaitAck(ack, sender.topic());
@@ -165,17 +162,22 @@ public class InitialSnapshot {
         final long micros;
         final List<TableSchema> tables = new ArrayList<>();
         final AtomicReference<@Nullable Throwable> sendFailure = new AtomicReference<>();
+        final BooleanSupplier wanted;
+        /** Set when a worker failed: the others stop at their next chunk. */
+        volatile boolean failed;
         long xid;
         long rows;
         private int seq;
 
-        Copy(String snapshotName, long micros) {
+        Copy(String snapshotName, long micros, BooleanSupplier wanted) {
             this.snapshotName = snapshotName;
             this.micros = micros;
+            this.wanted = wanted;
         }
 
         void run() throws SQLException, InterruptedException {
             List<Connection> connections = new ArrayList<>();
+            List<Future<Long>> done = new ArrayList<>();
             ExecutorService workers = Executors.newFixedThreadPool(WORKERS, r -> new Thread(r, "initial-snapshot"));
             try {
                 for (int i = 0; i < WORKERS; i++) {
@@ -189,30 +191,40 @@ public class InitialSnapshot {
                 for (int i = 0; i < tables.size(); i++) {
                     shares.get(i % WORKERS).add(tables.get(i));
                 }
-                List<Future<Long>> done = new ArrayList<>();
                 for (int i = 0; i < WORKERS; i++) {
                     Connection c = connections.get(i);
                     List<TableSchema> share = shares.get(i);
                     done.add(workers.submit(() -> {
-                        long n = 0;
-                        for (TableSchema table : share) {
-                            n += copy(c, table);
+                        try {
+                            long n = 0;
+                            for (TableSchema table : share) {
+                                n += copy(c, table);
+                            }
+                            return n;
+                        } catch (Exception | Error e) {
+                            failed = true;
+                            throw e;
                         }
-                        return n;
                     }));
                 }
                 for (Future<Long> f : done) {
                     rows += f.get();
                 }
             } catch (ExecutionException e) {
-                cancelled = true;
+                failed = true;
                 Throwable cause = e.getCause();
                 if (cause instanceof SQLException sql) {
                     throw sql;
                 }
                 throw new IllegalStateException("initial snapshot failed: " + cause.getMessage(), cause);
             } finally {
+                if (done.stream().anyMatch(f -> !f.isDone())) {
+                    failed = true;
+                }
                 workers.shutdownNow();
+                if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {
+                    log.warn("a snapshot worker did not stop within 30 s");
+                }
                 for (Connection c : connections) {
                     try {
                         c.close();
@@ -226,13 +238,18 @@ public class InitialSnapshot {
         private Connection inSnapshot() throws SQLException {
             CaptureProperties.Source source = properties.source();
             Connection c = DriverManager.getConnection(source.jdbcUrl(), source.user(), source.password());
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            c.setReadOnly(true);
-            try (Statement s = c.createStatement()) {
-                s.execute("SET TRANSACTION SNAPSHOT '" + snapshotName + "'");
+            try {
+                c.setAutoCommit(false);
+                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                c.setReadOnly(true);
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET TRANSACTION SNAPSHOT '" + snapshotName + "'");
+                }
+                return c;
+            } catch (SQLException e) {
+                c.close();
+                throw e;
             }
-            return c;
         }
 
         /** The published tables and their columns as the snapshot sees them. */
@@ -244,6 +261,12 @@ public class InitialSnapshot {
                     while (rs.next()) {
                         names.add(new String[] {rs.getString(1), rs.getString(2)});
                     }
+                }
+            }
+            try (Statement s = c.createStatement()) {
+                // as pg_dump does: no DDL may change a table while it is copied (writes go on)
+                for (String[] name : names) {
+                    s.execute("LOCK TABLE ONLY " + quote(name[0]) + "." + quote(name[1]) + " IN ACCESS SHARE MODE");
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(SourceCatalog.COLUMNS)) {
@@ -282,21 +305,23 @@ public class InitialSnapshot {
             try {
                 byte[] row;
                 while ((row = out.readFromCopy()) != null) {
-                    chunk.write(row, 0, row.length);
-                    inChunk++;
-                    if (chunk.size() >= maxBytes) {
+                    if (inChunk > 0 && chunk.size() + row.length > maxBytes) {
+                        // cut before the row, so that a chunk exceeds the bound only when one row does
                         publish(table, inChunk, chunk.toByteArray());
                         total += inChunk;
                         chunk.reset();
                         inChunk = 0;
                     }
+                    chunk.write(row, 0, row.length);
+                    inChunk++;
                 }
             } finally {
                 if (out.isActive()) {
                     out.cancelCopy();
                 }
             }
-            if (inChunk > 0) {
+            if (inChunk > 0 || total == 0) {
+                // an empty table is published too: its target table must be emptied as well
                 publish(table, inChunk, chunk.toByteArray());
                 total += inChunk;
             }
@@ -305,8 +330,9 @@ public class InitialSnapshot {
         }
 
         private void publish(TableSchema table, int n, byte[] data) {
-            if (cancelled) {
-                throw new IllegalStateException("initial snapshot cancelled");
+            if (failed || !wanted.getAsBoolean()) {
+                throw new IllegalStateException("initial snapshot abandoned (capture stopping, or another "
+                        + "worker failed)");
             }
             checkSends();
             String name = table.qualifiedName();
