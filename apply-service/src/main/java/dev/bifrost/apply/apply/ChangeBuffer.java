@@ -36,12 +36,19 @@ final class ChangeBuffer {
         final @Nullable String[] values;
         int[] unchanged;
         final long commitMicros;
+        /**
+         * Whether the key's first change in this buffer was an insert: the source did not hold the key before,
+         * so neither does the target (it holds the source's state before the buffer), and the row can be
+         * inserted without an upsert's conflict check.
+         */
+        final boolean fresh;
 
-        Pending(RowChange.Op op, @Nullable String[] values, int[] unchanged, long commitMicros) {
+        Pending(RowChange.Op op, @Nullable String[] values, int[] unchanged, long commitMicros, boolean fresh) {
             this.op = op;
             this.values = values;
             this.unchanged = unchanged;
             this.commitMicros = commitMicros;
+            this.fresh = fresh;
         }
 
         boolean isDelete() {
@@ -102,7 +109,10 @@ final class ChangeBuffer {
             }
             case DELETE -> {
                 requireKey(t, change);
-                put(t, new Key(change.key()), new Pending(RowChange.Op.DELETE, change.key(), new int[0], commitMicros));
+                Key key = new Key(change.key());
+                Pending earlier = t.rows.get(key);
+                put(t, key, new Pending(RowChange.Op.DELETE, change.key(), new int[0], commitMicros,
+                        earlier != null && earlier.fresh));
             }
             case INSERT, UPDATE -> {
                 String[] row = change.row();
@@ -111,7 +121,8 @@ final class ChangeBuffer {
                         requireKey(t, change);
                     }
                     put(t, new Key(new String[] {"\0keyless", Long.toString(t.keyless++)}),
-                            new Pending(change.op(), row, change.unchanged(), commitMicros));
+                            new Pending(change.op(), row, change.unchanged(), commitMicros,
+                                    change.op() == RowChange.Op.INSERT));
                     return;
                 }
                 Key key = keyOf(t.keyIndexes, row);
@@ -121,7 +132,8 @@ final class ChangeBuffer {
                     row = row.clone();
                     unchanged = carryOver(row, unchanged, earlier);
                 }
-                put(t, key, new Pending(change.op(), row, unchanged, commitMicros));
+                boolean fresh = earlier != null ? earlier.fresh : change.op() == RowChange.Op.INSERT;
+                put(t, key, new Pending(change.op(), row, unchanged, commitMicros, fresh));
             }
         }
     }
@@ -178,7 +190,7 @@ final class ChangeBuffer {
                 }
                 i++;
             }
-            entry.setValue(new Pending(p.op, values, Arrays.copyOf(missing, n), p.commitMicros));
+            entry.setValue(new Pending(p.op, values, Arrays.copyOf(missing, n), p.commitMicros, p.fresh));
         }
         t.schema = newer;
         t.keyIndexes = newer.keyIndexes();

@@ -28,7 +28,12 @@ import org.postgresql.copy.CopyIn;
  */
 final class TableWriter {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TableWriter.class);
+
     private static final String REPLICATED_AT = TargetTables.REPLICATED_AT;
+
+    /** Below this many new rows, one upsert statement costs less than a COPY under a savepoint. */
+    static final int MIN_COPY_ROWS = 64;
 
     private final Map<String, String> sqlCache = new HashMap<>();
 
@@ -42,16 +47,26 @@ final class TableWriter {
                 }
             }
             List<String[]> deletes = new ArrayList<>();
+            List<ChangeBuffer.Pending> fresh = new ArrayList<>();
             Map<String, List<ChangeBuffer.Pending>> upserts = new LinkedHashMap<>();
             for (ChangeBuffer.Pending p : t.rows.values()) {
                 if (p.isDelete()) {
                     deletes.add(p.values);
+                } else if (p.fresh && p.unchanged.length == 0) {
+                    fresh.add(p);
                 } else {
                     upserts.computeIfAbsent(Arrays.toString(p.unchanged), k -> new ArrayList<>()).add(p);
                 }
             }
             if (!deletes.isEmpty()) {
                 delete(c, t, deletes);
+            }
+            if (fresh.size() >= MIN_COPY_ROWS) {
+                if (!copyFresh(c, t, fresh)) {
+                    upsert(c, t, fresh);
+                }
+            } else if (!fresh.isEmpty()) {
+                upserts.computeIfAbsent("[]", k -> new ArrayList<>()).addAll(fresh);
             }
             for (List<ChangeBuffer.Pending> group : upserts.values()) {
                 upsert(c, t, group);
@@ -98,6 +113,80 @@ final class TableWriter {
         try (Statement s = c.createStatement()) {
             s.execute("ALTER TABLE " + name(table) + " ALTER COLUMN " + quote(REPLICATED_AT) + " DROP DEFAULT");
         }
+    }
+
+    /**
+     * Inserts rows whose keys the target cannot hold yet (see {@link ChangeBuffer.Pending#fresh}) with COPY: no
+     * conflict check, no array parsing. Under a savepoint: if the target does hold one of the keys after all (it
+     * was written to by hand, say), the COPY is rolled back and false returned, for the caller to upsert.
+     */
+    private boolean copyFresh(Connection c, ChangeBuffer.TableChanges t, List<ChangeBuffer.Pending> rows)
+            throws SQLException {
+        StringBuilder data = new StringBuilder(rows.size() * 128);
+        String time = null;
+        long micros = -1;
+        for (ChangeBuffer.Pending p : rows) {
+            for (String value : p.values) {
+                copyValue(data, value);
+                data.append('\t');
+            }
+            if (p.commitMicros != micros) {
+                micros = p.commitMicros;
+                time = timestamp(micros);
+            }
+            copyValue(data, time);
+            data.append('\n');
+        }
+        String columns = t.schema.columns().stream().map(col -> quote(col.name())).collect(Collectors.joining(", "))
+                + ", " + quote(REPLICATED_AT);
+        byte[] bytes = data.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.sql.Savepoint before = c.setSavepoint();
+        try {
+            CopyIn in = c.unwrap(PGConnection.class).getCopyAPI()
+                    .copyIn("COPY " + name(t.schema) + " (" + columns + ") FROM STDIN");
+            try {
+                in.writeToCopy(bytes, 0, bytes.length);
+                in.endCopy();
+            } finally {
+                if (in.isActive()) {
+                    in.cancelCopy();
+                }
+            }
+        } catch (SQLException e) {
+            c.rollback(before);
+            if ("23505".equals(e.getSQLState())) {
+                log.warn("{} already holds a row under a key the source inserted ({}); upserting these {} rows instead",
+                        t.schema.qualifiedName(), e.getMessage(), rows.size());
+                return false;
+            }
+            throw e;
+        }
+        c.releaseSavepoint(before);
+        return true;
+    }
+
+    /** One value in COPY text format: NULL as {@code \N}; backslash, newline, carriage return and tab escaped. */
+    static void copyValue(StringBuilder out, @Nullable String value) {
+        if (value == null) {
+            out.append("\\N");
+            return;
+        }
+        int plain = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            String escape = switch (ch) {
+                case '\\' -> "\\\\";
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                case '\t' -> "\\t";
+                default -> null;
+            };
+            if (escape != null) {
+                out.append(value, plain, i).append(escape);
+                plain = i + 1;
+            }
+        }
+        out.append(value, plain, value.length());
     }
 
     private void delete(Connection c, ChangeBuffer.TableChanges t, List<String[]> keys) throws SQLException {

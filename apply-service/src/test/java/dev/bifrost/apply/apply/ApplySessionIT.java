@@ -213,7 +213,7 @@ class ApplySessionIT {
     }
 
     @Test
-    void manyNewRowsWithAwkwardValuesAndARowTheTargetHeldAlreadyEndAsTheSourceHasThem() throws Exception {
+    void newRowsGoInByCopyOnceAndARowTheTargetHeldAlreadyIsUpsertedInstead() throws Exception {
         session = newSession(connection, 100_000);
         List<RowChange> first = new ArrayList<>();
         List<String> expected = new ArrayList<>();
@@ -231,6 +231,15 @@ class ApplySessionIT {
         feed(tx(1, 100, 0, true, first.toArray(RowChange[]::new)));
         session.commit();
         assertThat(rows()).containsExactlyElementsOf(expected);
+        // keys new to the target are inserted once (by COPY), not inserted and then upserted over; the
+        // session's backend reports its statistics once idle outside a transaction
+        connection.commit();
+        try (Connection other = postgres.connect(database); Statement s = other.createStatement()) {
+            org.awaitility.Awaitility.await("the apply session's table statistics").atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> tableStat(s, "n_tup_ins") >= 201);
+            assertThat(tableStat(s, "n_tup_ins")).as("rows inserted").isEqualTo(201);
+            assertThat(tableStat(s, "n_tup_upd")).as("rows updated").isZero();
+        }
 
         // a row written to the target by hand, under a key the source is about to insert
         try (Connection other = postgres.connect(database); Statement s = other.createStatement()) {
@@ -244,6 +253,13 @@ class ApplySessionIT {
         feed(tx(2, 200, 0, true, second.toArray(RowChange[]::new)));
         session.commit();
         assertThat(rows()).containsExactlyElementsOf(expected);
+    }
+
+    private static long tableStat(Statement s, String column) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT " + column + " FROM pg_stat_user_tables "
+                + "WHERE schemaname = 'raw' AND relname = 't'")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
     }
 
     private void feed(ChangelogRecord record) throws SQLException {

@@ -111,4 +111,22 @@ class ChangeBufferTest {
                 .isInstanceOf(UnappliableChangeException.class)
                 .hasMessageContaining("raw.log has no primary key");
     }
+
+    @Test
+    void aKeyIsFreshOnlyWhenItsFirstChangeInTheBufferIsAnInsert() {
+        buffer.add(T, RowChange.insert(0, new String[] {"1", "a", "b"}), 1);
+        buffer.add(T, RowChange.update(0, new String[] {"1", "c", "d"}, new int[0]), 1);
+        buffer.add(T, RowChange.update(0, new String[] {"2", "e", "f"}, new int[0]), 1);
+        buffer.add(T, RowChange.delete(0, new String[] {"3"}), 1);
+        buffer.add(T, RowChange.insert(0, new String[] {"3", "g", "h"}), 1);
+        buffer.add(T, RowChange.insert(0, new String[] {"4", "i", "j"}), 1);
+        buffer.add(T, RowChange.delete(0, new String[] {"4"}), 1);
+        buffer.add(T, RowChange.insert(0, new String[] {"4", "k", "l"}), 1);
+
+        Map<String, Boolean> fresh = buffer.tables().iterator().next().rows.entrySet().stream().collect(
+                Collectors.toMap(e -> e.getKey().values()[0], e -> e.getValue().fresh));
+        assertThat(fresh).as("1 inserted then updated; 2 existed; 3 existed (deleted, then inserted again); "
+                + "4 inserted, deleted, inserted again").containsExactlyInAnyOrderEntriesOf(
+                        Map.of("1", true, "2", false, "3", false, "4", true));
+    }
 }

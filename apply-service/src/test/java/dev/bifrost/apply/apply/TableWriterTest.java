@@ -14,4 +14,15 @@ class TableWriterTest {
         assertThat(literal).isEqualTo("{\"plain\",NULL,\"say \\\"hi\\\"\",\"C:\\\\dir\",\"\",\"NULL\",\"{a,b}\","
                 + "\"tab\tnew\nline\"}");
     }
+
+    @Test
+    void copyValuesEscapeWhatCopyTextFormatReadsAsSyntax() {
+        StringBuilder out = new StringBuilder();
+        for (String value : new String[] {"plain", null, "C:\\dir", "tab\there", "new\nline\r", "\\N", ""}) {
+            TableWriter.copyValue(out, value);
+            out.append('|');
+        }
+
+        assertThat(out).hasToString("plain|\\N|C:\\\\dir|tab\\there|new\\nline\\r|\\\\N||");
+    }
 }
