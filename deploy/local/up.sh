@@ -487,7 +487,7 @@ start_service() {
     fi
     echo "=== $(date '+%F %T') up.sh: starting $jar ===" >>"$logfile"
     log "$name: starting $(basename "$jar") on port $port"
-    env "$@" setsid nohup "$JAVA" "${JVM_QUIET[@]}" -Xmx512m -XX:+UseParallelGC -jar "$jar" \
+    env "$@" setsid nohup "$JAVA" "${JVM_QUIET[@]}" -Xmx512m -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError -jar "$jar" \
         >>"$logfile" 2>&1 </dev/null &
     echo $! >"$RUN_DIR/$name.pid"
 }

@@ -68,7 +68,8 @@ final class ServiceProcess {
         Files.createDirectories(log.getParent());
         String launcher = ProcessHandle.current().info().command().orElse("java");
         // as deploy/local/up.sh runs them: a throughput collector, cheaper per allocation than G1 on 2 cores
-        List<String> command = new ArrayList<>(List.of(launcher, "-Xmx512m", "-XX:+UseParallelGC"));
+        List<String> command = new ArrayList<>(List.of(launcher, "-Xmx512m", "-XX:+UseParallelGC",
+                "-XX:+ExitOnOutOfMemoryError"));
         if (Runtime.version().feature() >= 23) {
             command.add("--sun-misc-unsafe-memory-access=allow");
         }
