@@ -9,9 +9,10 @@ import org.jspecify.annotations.Nullable;
  * <p>A source transaction is published as one or more chunks with consecutive {@link #seq()} numbers
  * starting at 0; the chunk with {@link #last()} set closes it and is the only one that carries the
  * commit LSN. The initial snapshot is published the same way, as one transaction of kind
- * {@link Kind#SNAPSHOT}, whose chunks carry their rows in COPY text format ({@link #copy()}). A capture restart may publish the chunks of an unfinished transaction again
- * from seq 0, and may publish a finished transaction twice: readers discard a transaction whose commit
- * LSN is not above the last one they applied, and restart a transaction when its seq 0 reappears.
+ * {@link Kind#SNAPSHOT}, whose chunks carry their rows in COPY text format ({@link #copy()}). A capture
+ * restart may publish the chunks of an unfinished transaction again from seq 0, and may publish a finished
+ * transaction twice: readers discard a transaction whose commit LSN is not above the last one they applied,
+ * and restart a transaction when its seq 0 reappears.
  *
  * @param version          wire format version, {@link ChangelogSerde#VERSION} when written by this code
  * @param kind             what the record carries

@@ -13,7 +13,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -264,7 +267,7 @@ public final class ApplySession {
             tx.savepoint = c.setSavepoint();
         }
         TableSchema table = record.tables().get(0);
-        CopyRows rows = java.util.Objects.requireNonNull(record.copy());
+        CopyRows rows = Objects.requireNonNull(record.copy());
         Savepoint chunk = careful ? c.setSavepoint() : null;
         boolean first = !tx.emptied.containsKey(table.qualifiedName());
         try {
@@ -449,7 +452,7 @@ public final class ApplySession {
         final List<Change> changes = new ArrayList<>();
         final List<DeadLetter> poison = new ArrayList<>();
         /** Tables a snapshot emptied already, by name. */
-        final java.util.Map<String, TableSchema> emptied = new java.util.HashMap<>();
+        final Map<String, TableSchema> emptied = new HashMap<>();
         @Nullable Savepoint savepoint;
 
         OpenTransaction(long xid) {

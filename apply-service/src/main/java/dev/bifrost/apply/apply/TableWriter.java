@@ -83,9 +83,9 @@ final class TableWriter {
     void beginSnapshot(Connection c, TableSchema table, long snapshotMicros) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("TRUNCATE " + name(table));
-            s.execute("ALTER TABLE " + name(table) + " ALTER COLUMN " + quote(REPLICATED_AT) + " SET DEFAULT "
-                    + "to_timestamp(" + snapshotMicros / 1_000_000 + "." + String.format("%06d", snapshotMicros % 1_000_000)
-                    + ")");
+            // an ISO-8601 instant formatted here, no user input: DDL takes no parameters
+            s.execute("ALTER TABLE " + name(table) + " ALTER COLUMN " + quote(REPLICATED_AT) + " SET DEFAULT '"
+                    + timestamp(snapshotMicros) + "'::timestamptz");
         }
     }
 
@@ -95,17 +95,38 @@ final class TableWriter {
             // an empty source table: beginSnapshot emptied the target table, nothing to load
             return;
         }
-        String columns = table.columns().stream().map(col -> quote(col.name())).collect(Collectors.joining(", "));
-        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI()
-                .copyIn("COPY " + name(table) + " (" + columns + ") FROM STDIN");
+        copyIn(c, "COPY " + name(table) + " (" + columnList(table) + ") FROM STDIN", rows.data());
+    }
+
+    private static void copyIn(Connection c, String sql, byte[] data) throws SQLException {
+        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
         try {
-            in.writeToCopy(rows.data(), 0, rows.data().length);
+            in.writeToCopy(data, 0, data.length);
             in.endCopy();
         } finally {
             if (in.isActive()) {
                 in.cancelCopy();
             }
         }
+    }
+
+    private static String columnList(TableSchema table) {
+        return table.columns().stream().map(col -> quote(col.name())).collect(Collectors.joining(", "));
+    }
+
+    /** The source commit time of each row, formatted once per source transaction (its rows share it). */
+    private static @Nullable String[] commitTimes(List<ChangeBuffer.Pending> rows) {
+        String[] times = new String[rows.size()];
+        long micros = -1;
+        String time = null;
+        for (int r = 0; r < rows.size(); r++) {
+            if (rows.get(r).commitMicros != micros) {
+                micros = rows.get(r).commitMicros;
+                time = timestamp(micros);
+            }
+            times[r] = time;
+        }
+        return times;
     }
 
     /** The snapshot's rows are in: {@value #REPLICATED_AT} has no default again. */
@@ -123,35 +144,20 @@ final class TableWriter {
     private boolean copyFresh(Connection c, ChangeBuffer.TableChanges t, List<ChangeBuffer.Pending> rows)
             throws SQLException {
         StringBuilder data = new StringBuilder(rows.size() * 128);
-        String time = null;
-        long micros = -1;
-        for (ChangeBuffer.Pending p : rows) {
-            for (String value : p.values) {
+        String[] times = commitTimes(rows);
+        for (int r = 0; r < rows.size(); r++) {
+            for (String value : rows.get(r).values) {
                 copyValue(data, value);
                 data.append('\t');
             }
-            if (p.commitMicros != micros) {
-                micros = p.commitMicros;
-                time = timestamp(micros);
-            }
-            copyValue(data, time);
+            copyValue(data, times[r]);
             data.append('\n');
         }
-        String columns = t.schema.columns().stream().map(col -> quote(col.name())).collect(Collectors.joining(", "))
-                + ", " + quote(REPLICATED_AT);
         byte[] bytes = data.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         java.sql.Savepoint before = c.setSavepoint();
         try {
-            CopyIn in = c.unwrap(PGConnection.class).getCopyAPI()
-                    .copyIn("COPY " + name(t.schema) + " (" + columns + ") FROM STDIN");
-            try {
-                in.writeToCopy(bytes, 0, bytes.length);
-                in.endCopy();
-            } finally {
-                if (in.isActive()) {
-                    in.cancelCopy();
-                }
-            }
+            copyIn(c, "COPY " + name(t.schema) + " (" + columnList(t.schema) + ", " + quote(REPLICATED_AT)
+                    + ") FROM STDIN", bytes);
         } catch (SQLException e) {
             c.rollback(before);
             if ("23505".equals(e.getSQLState())) {
@@ -231,18 +237,7 @@ final class TableWriter {
                 }
                 ps.setString(param++, arrayLiteral(values));
             }
-            String[] replicatedAt = new String[rows.size()];
-            long micros = -1;
-            String time = null;
-            for (int r = 0; r < rows.size(); r++) {
-                // rows of one source transaction share its commit time: formatted once
-                if (rows.get(r).commitMicros != micros) {
-                    micros = rows.get(r).commitMicros;
-                    time = timestamp(micros);
-                }
-                replicatedAt[r] = time;
-            }
-            ps.setString(param, arrayLiteral(replicatedAt));
+            ps.setString(param, arrayLiteral(commitTimes(rows)));
             ps.executeUpdate();
         }
     }

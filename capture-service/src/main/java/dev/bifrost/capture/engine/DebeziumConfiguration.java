@@ -15,7 +15,8 @@ import java.util.Properties;
  *
  * <p>The choices that matter for correctness: the publication is Bifrost's own (created as
  * {@code FOR TABLES IN SCHEMA}, so tables created later are captured) and never auto-created by Debezium;
- * Debezium takes no snapshot (Bifrost copies the tables itself); TRUNCATE is not skipped; transaction metadata is on, so transactions can be closed exactly; no tombstones;
+ * Debezium takes no snapshot (Bifrost copies the tables itself); TRUNCATE is not skipped; transaction metadata
+ * is on, so transactions can be closed exactly; no tombstones;
  * values arrive in forms that print back to PostgreSQL text losslessly (decimals as strings, times in
  * microseconds, intervals as ISO 8601); offsets live in ThorDB.
  */

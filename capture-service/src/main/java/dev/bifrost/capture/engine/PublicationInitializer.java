@@ -1,6 +1,10 @@
 package dev.bifrost.capture.engine;
 
+import static dev.bifrost.capture.SqlNames.quote;
+
+
 import dev.bifrost.capture.CaptureProperties;
+import dev.bifrost.capture.SqlNames;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -53,10 +57,6 @@ class PublicationInitializer {
     }
 
     private static String quoted(List<String> identifiers) {
-        return identifiers.stream().map(PublicationInitializer::quote).collect(Collectors.joining(", "));
-    }
-
-    static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+        return identifiers.stream().map(SqlNames::quote).collect(Collectors.joining(", "));
     }
 }

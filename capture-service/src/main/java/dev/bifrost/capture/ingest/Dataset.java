@@ -1,5 +1,8 @@
 package dev.bifrost.capture.ingest;
 
+import static dev.bifrost.capture.SqlNames.quote;
+
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -119,9 +122,5 @@ enum Dataset {
 
     static String names() {
         return Arrays.stream(values()).map(Dataset::id).collect(Collectors.joining(", "));
-    }
-
-    private static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 }

@@ -1,5 +1,8 @@
 package dev.bifrost.capture.publish;
 
+import static dev.bifrost.capture.SqlNames.quote;
+
+
 import dev.bifrost.capture.CaptureProperties;
 import dev.bifrost.model.ChangelogRecord;
 import dev.bifrost.model.ChangelogSerde;
@@ -58,8 +61,9 @@ public class InitialSnapshot {
 
     private static final String SLOT = "SELECT active FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()";
     private static final String DONE = "SELECT count(*) FROM bifrost.initial_snapshot WHERE slot_name = ?";
-    private static final String DEBEZIUM_OFFSETS = """
-            SELECT count(*) FROM bifrost.debezium_offset WHERE position(? in convert_from(offset_key, 'UTF8')) > 0""";
+    /** Debezium's offsets of one engine: their keys name it. */
+    private static final String ENGINE_OFFSETS =
+            "FROM bifrost.debezium_offset WHERE position(? in convert_from(offset_key, 'UTF8')) > 0";
     private static final String RECORD = """
             INSERT INTO bifrost.initial_snapshot (slot_name, consistent_lsn, tables, rows_copied, started_at, finished_at)
             VALUES (?, ?::pg_lsn, ?, ?, to_timestamp(? / 1e6), now())""";
@@ -82,8 +86,9 @@ public class InitialSnapshot {
      */
     public void ensure(String engineName, BooleanSupplier wanted) throws SQLException, InterruptedException {
         String slot = properties.slotName();
+        String engineKey = "\"" + engineName + "\"";
         List<Boolean> active = jdbc.queryForList(SLOT, Boolean.class, slot);
-        boolean recorded = count(DONE, slot) > 0 || count(DEBEZIUM_OFFSETS, "\"" + engineName + "\"") > 0;
+        boolean recorded = count(DONE, slot) > 0 || count("SELECT count(*) " + ENGINE_OFFSETS, engineKey) > 0;
         if (!active.isEmpty() && recorded) {
             return;
         }
@@ -98,8 +103,7 @@ public class InitialSnapshot {
         }
         // a new slot: whatever was recorded for an earlier one no longer holds
         jdbc.update("DELETE FROM bifrost.initial_snapshot WHERE slot_name = ?", slot);
-        jdbc.update("DELETE FROM bifrost.debezium_offset WHERE position(? in convert_from(offset_key, 'UTF8')) > 0",
-                "\"" + engineName + "\"");
+        jdbc.update("DELETE " + ENGINE_OFFSETS, engineKey);
         take(slot, wanted);
     }
 
@@ -360,9 +364,5 @@ public class InitialSnapshot {
                         + sender.topic() + "; the snapshot is taken again", failure);
             }
         }
-    }
-
-    private static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 }

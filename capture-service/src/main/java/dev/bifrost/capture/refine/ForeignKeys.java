@@ -1,5 +1,8 @@
 package dev.bifrost.capture.refine;
 
+import static dev.bifrost.capture.SqlNames.quote;
+
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -68,9 +71,5 @@ final class ForeignKeys {
                         + key.definition());
             }
         }
-    }
-
-    private static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 }
