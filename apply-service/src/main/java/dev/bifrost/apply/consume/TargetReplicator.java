@@ -118,13 +118,18 @@ public final class TargetReplicator implements Runnable {
                     stats.caughtUp(!paused && lag.isPresent() && lag.getAsLong() == 0 && session.atBoundary()
                             && !session.hasWork());
                 }
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException | Error e) {
+                // an Error too: left to escape, it would end this thread and stall the target unseen
                 stats.discardPending();
                 stats.caughtUp(false);
                 if (!running) {
                     break;
                 }
-                lastError = e.getMessage();
+                lastError = e.getMessage() == null ? e.toString() : e.getMessage();
+                if (e instanceof Error) {
+                    log.error("target {}: {} while applying; the target shows as failed and is tried again",
+                            name, e, e);
+                }
                 if (!SqlErrors.isRetriable(e) && e instanceof SQLException && reached > carefulUntil) {
                     carefulUntil = reached;
                     log.warn("target {}: a write failed for good ({}); applying again up to offset {} change by "
