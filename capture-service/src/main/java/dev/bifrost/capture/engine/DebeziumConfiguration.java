@@ -74,8 +74,10 @@ final class DebeziumConfiguration {
         // per-event work on Debezium's one connector thread, which bounds the streaming rate: no context
         // headers on every record (Bifrost reads none)
         p.setProperty(CommonConnectorConfig.EXTENDED_HEADERS_ENABLED.name(), "false");
-        p.setProperty(CommonConnectorConfig.MAX_BATCH_SIZE.name(), "4096");
-        p.setProperty(CommonConnectorConfig.MAX_QUEUE_SIZE.name(), "16384");
+        // a short queue: the connector thread is the bottleneck, so a longer one only keeps more events alive
+        // across young collections, each of which stops that thread too
+        p.setProperty(CommonConnectorConfig.MAX_BATCH_SIZE.name(), "1024");
+        p.setProperty(CommonConnectorConfig.MAX_QUEUE_SIZE.name(), "4096");
         p.setProperty(CommonConnectorConfig.POLL_INTERVAL_MS.name(), "20");
         p.setProperty(RelationalDatabaseConnectorConfig.SNAPSHOT_FETCH_SIZE.name(), "10240");
         return p;
