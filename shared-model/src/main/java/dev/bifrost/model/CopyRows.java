@@ -1,6 +1,11 @@
 package dev.bifrost.model;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rows of one table in PostgreSQL's COPY text format, as {@code COPY ... TO STDOUT} wrote them: one line per
@@ -11,6 +16,83 @@ import java.util.Arrays;
  * @param data the lines, UTF-8, each ending with a newline
  */
 public record CopyRows(int rows, byte[] data) {
+
+    /**
+     * The rows as PostgreSQL text values, {@code null} for NULL, decoded from COPY's text format (for loading
+     * them row by row when the chunk as a whole cannot be).
+     *
+     * @throws ChangelogFormatException if the data does not hold {@link #rows} lines
+     */
+    public List<@Nullable String[]> values() {
+        List<@Nullable String[]> lines = new ArrayList<>(rows);
+        List<@Nullable String> line = new ArrayList<>();
+        ByteArrayOutputStream value = new ByteArrayOutputStream();
+        boolean isNull = false;
+        for (int i = 0; i < data.length; i++) {
+            byte b = data[i];
+            if (b == '\t' || b == '\n') {
+                line.add(isNull ? null : value.toString(StandardCharsets.UTF_8));
+                value.reset();
+                isNull = false;
+                if (b == '\n') {
+                    lines.add(line.toArray(new String[0]));
+                    line.clear();
+                }
+            } else if (b == '\\' && i + 1 < data.length) {
+                i = unescape(data, i + 1, value);
+                isNull |= data[i] == 'N' && data[i - 1] == '\\';
+            } else {
+                value.write(b);
+            }
+        }
+        if (lines.size() != rows || !line.isEmpty() || value.size() > 0) {
+            throw new ChangelogFormatException("COPY rows hold " + lines.size() + " complete lines where the "
+                    + "header declares " + rows);
+        }
+        return lines;
+    }
+
+    /** Decodes the escape whose letter is at {@code at} into {@code out}; returns the index of its last byte. */
+    private static int unescape(byte[] data, int at, ByteArrayOutputStream out) {
+        byte c = data[at];
+        switch (c) {
+            case 'N' -> {
+                return at;
+            }
+            case 'b' -> out.write('\b');
+            case 'f' -> out.write('\f');
+            case 'n' -> out.write('\n');
+            case 'r' -> out.write('\r');
+            case 't' -> out.write('\t');
+            case 'v' -> out.write(0x0b);
+            case 'x' -> {
+                int end = at;
+                int v = 0;
+                while (end + 1 < data.length && end - at < 2 && Character.digit(data[end + 1], 16) >= 0) {
+                    v = v * 16 + Character.digit(data[++end], 16);
+                }
+                if (end == at) {
+                    out.write('x');
+                } else {
+                    out.write(v);
+                }
+                return end;
+            }
+            default -> {
+                if (c >= '0' && c <= '7') {
+                    int end = at;
+                    int v = c - '0';
+                    while (end + 1 < data.length && end - at < 2 && data[end + 1] >= '0' && data[end + 1] <= '7') {
+                        v = v * 8 + data[++end] - '0';
+                    }
+                    out.write(v);
+                    return end;
+                }
+                out.write(c);
+            }
+        }
+        return at;
+    }
 
     @Override
     public boolean equals(Object other) {

@@ -259,7 +259,8 @@ public final class ApplySession {
     /**
      * Loads a snapshot chunk's COPY rows right away, under the snapshot's savepoint (a duplicate snapshot
      * rolls back to it): the first chunk of each table empties the table, since the snapshot is all of it,
-     * and the snapshot's last record ends it.
+     * and the snapshot's last record ends it. In careful mode, rows that COPY cannot load as a whole are
+     * loaded row by row, so that only the rows that fail go to the dead-letter store.
      */
     private void copy(OpenTransaction tx, ChangelogRecord record, long offset, byte[] value) throws SQLException {
         if (tx.savepoint == null) {
@@ -275,8 +276,10 @@ public final class ApplySession {
             if (first) {
                 writer.beginSnapshot(c, table, record.commitTimeMicros());
             }
-            writer.copy(c, table, rows);
-            if (chunk != null) {
+            if (chunk == null) {
+                writer.copy(c, table, rows);
+            } else {
+                copyCarefully(table, record, offset, rows);
                 c.releaseSavepoint(chunk);
             }
             if (first) {
@@ -295,6 +298,34 @@ public final class ApplySession {
                     "SNAPSHOT", e.getMessage() == null ? "unknown" : e.getMessage(), value));
             stats.deadLetter();
         }
+    }
+
+    private void copyCarefully(TableSchema table, ChangelogRecord record, long offset, CopyRows rows)
+            throws SQLException {
+        Savepoint whole = c.setSavepoint();
+        try {
+            writer.copy(c, table, rows);
+            c.releaseSavepoint(whole);
+            return;
+        } catch (SQLException e) {
+            if (SqlErrors.isRetriable(e)) {
+                throw e;
+            }
+            c.rollback(whole);
+            log.warn("snapshot rows of {} at {}-{}@{} cannot be loaded by COPY ({}); loading its {} rows one by one",
+                    table.qualifiedName(), topic, partition, offset, e.getMessage(), rows.rows());
+        }
+        List<@Nullable String[]> values;
+        try {
+            values = rows.values();
+        } catch (ChangelogFormatException e) {
+            throw new SQLException("snapshot rows that are not COPY text: " + e.getMessage(), "22P04", e);
+        }
+        List<Change> changes = new ArrayList<>(rows.rows());
+        for (String[] row : values) {
+            changes.add(new Change(table, RowChange.insert(0, row), record.commitTimeMicros(), record.xid(), offset));
+        }
+        write(changes);
     }
 
     /** Writes a large transaction's changes so far, under a savepoint that a duplicate can roll back to. */

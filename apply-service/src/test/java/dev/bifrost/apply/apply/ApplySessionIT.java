@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bifrost.model.ChangelogRecord;
 import dev.bifrost.model.ChangelogSerde;
 import dev.bifrost.model.Column;
+import dev.bifrost.model.CopyRows;
 import dev.bifrost.model.RowChange;
 import dev.bifrost.model.TableSchema;
 import dev.bifrost.testsupport.PostgresServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
 
 /**
  * The apply side's transaction handling against a real target: position stored with the data, duplicate
@@ -253,6 +256,38 @@ class ApplySessionIT {
         feed(tx(2, 200, 0, true, second.toArray(RowChange[]::new)));
         session.commit();
         assertThat(rows()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aSnapshotChunkThatCopyCannotLoadGoesInRowByRowInCarefulModeAndOnlyTheBadRowIsSetAside() throws Exception {
+        feed(tx(1, 100, 0, true, RowChange.insert(0, row(100, "stale", null))));
+        session.commit();
+        try (Statement s = connection.createStatement()) {
+            s.execute("ALTER TABLE raw.t ADD CONSTRAINT no_bad_names CHECK (name IS DISTINCT FROM 'bad')");
+        }
+        connection.commit();
+        // the chunk as the capture sends it: PostgreSQL's own COPY text, awkward values included
+        ByteArrayOutputStream copied = new ByteArrayOutputStream();
+        connection.unwrap(PGConnection.class).getCopyAPI().copyOut("""
+                COPY (SELECT * FROM (VALUES (1::bigint, 'a'::text, E'tab\\there, newline\\nthere'),
+                    (2, 'bad', 'set aside'), (3, NULL, E'back\\\\slash \\\\N ção'), (4, '', NULL)) v)
+                TO STDOUT""", copied);
+        connection.commit();
+        ChangelogRecord snapshot = new ChangelogRecord(ChangelogSerde.VERSION, ChangelogRecord.Kind.SNAPSHOT, 7, 0,
+                true, 500, 1_700_000_000_000_000L, List.of(T), List.of(), new CopyRows(4, copied.toByteArray()));
+
+        assertThatThrownBy(() -> feed(snapshot)).isInstanceOf(SQLException.class)
+                .satisfies(e -> assertThat(SqlErrors.isRetriable(e)).isFalse());
+        connection.rollback();
+
+        session = newSession(connection, 3);
+        session.careful(true);
+        feed(snapshot);
+        session.commit();
+
+        assertThat(rows()).as("the snapshot replaced the stale row; the bad one alone is missing").containsExactly(
+                "1|a|tab\there, newline\nthere", "3|null|back\\slash \\N ção", "4||null");
+        assertThat(deadLetters()).singleElement().asString().contains("no_bad_names").contains("set aside");
     }
 
     private static long tableStat(Statement s, String column) throws SQLException {
