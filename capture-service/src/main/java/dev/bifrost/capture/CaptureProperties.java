@@ -23,6 +23,8 @@ import org.springframework.validation.annotation.Validated;
  * @param topic           the changelog topic's settings
  * @param chunk           how large transactions are split
  * @param heartbeatInterval how often an idle source is confirmed to be idle
+ * @param pollInterval    longest wait of Debezium for more changes before it hands over a partial batch, and
+ *                        its pause when the WAL stream is idle: latency against CPU at low rates
  * @param restartBackoff  wait before the engine is started again after a failure
  */
 @Validated
@@ -37,6 +39,7 @@ public record CaptureProperties(
         @Valid @NotNull Topic topic,
         @Valid @NotNull Chunk chunk,
         @NotNull Duration heartbeatInterval,
+        @NotNull Duration pollInterval,
         @NotNull Duration restartBackoff) {
 
     /** Connection to the source database; the password comes from the environment. */

@@ -28,6 +28,7 @@ class CapturePropertiesTest {
                     "bifrost.capture.topic-prefix=thordb", "bifrost.capture.topic.replication-factor=1",
                     "bifrost.capture.topic.retention=7d", "bifrost.capture.chunk.max-changes=2000",
                     "bifrost.capture.chunk.max-bytes=1048576", "bifrost.capture.chunk.snapshot-bytes=8388608", "bifrost.capture.heartbeat-interval=1s",
+                    "bifrost.capture.poll-interval=10ms",
                     "bifrost.capture.restart-backoff=5s");
 
     @Test

@@ -78,7 +78,7 @@ final class DebeziumConfiguration {
         // across young collections, each of which stops that thread too
         p.setProperty(CommonConnectorConfig.MAX_BATCH_SIZE.name(), "1024");
         p.setProperty(CommonConnectorConfig.MAX_QUEUE_SIZE.name(), "4096");
-        p.setProperty(CommonConnectorConfig.POLL_INTERVAL_MS.name(), "20");
+        p.setProperty(CommonConnectorConfig.POLL_INTERVAL_MS.name(), Long.toString(capture.pollInterval().toMillis()));
         p.setProperty(RelationalDatabaseConnectorConfig.SNAPSHOT_FETCH_SIZE.name(), "10240");
         return p;
     }
