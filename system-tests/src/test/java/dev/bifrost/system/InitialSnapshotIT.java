@@ -3,6 +3,9 @@ package dev.bifrost.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.TestInstance;
 class InitialSnapshotIT {
 
     private static final Duration CONVERGE = Duration.ofMinutes(4);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ROWS = 60_000;
 
     private BifrostStack stack;
@@ -136,13 +140,16 @@ class InitialSnapshotIT {
     }
 
     /** Snapshot rows Kafka acknowledged, from the capture's status. */
-    private long snapshotRowsPublished() {
+    private long snapshotRowsPublished() throws JsonProcessingException {
         ServiceProcess.Response status = stack.capture.get("/api/status");
         if (status.status() != 200) {
             return 0;
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"table\":\"raw.snap\",\"rowsDone\":(\\d+)")
-                .matcher(status.body());
-        return m.find() ? Long.parseLong(m.group(1)) : 0;
+        for (JsonNode table : JSON.readTree(status.body()).path("snapshot")) {
+            if (table.path("table").asText().equals("raw.snap")) {
+                return table.path("rowsDone").asLong();
+            }
+        }
+        return 0;
     }
 }
