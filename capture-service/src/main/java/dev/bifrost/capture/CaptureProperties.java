@@ -9,6 +9,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.util.List;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -39,7 +40,7 @@ public record CaptureProperties(
         @Valid @NotNull Topic topic,
         @Valid @NotNull Chunk chunk,
         @NotNull Duration heartbeatInterval,
-        @NotNull Duration pollInterval,
+        @NotNull @DurationMin(millis = 1) Duration pollInterval,
         @NotNull Duration restartBackoff) {
 
     /** Connection to the source database; the password comes from the environment. */

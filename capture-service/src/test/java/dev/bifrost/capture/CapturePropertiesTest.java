@@ -59,4 +59,10 @@ class CapturePropertiesTest {
         runner.withPropertyValues("bifrost.capture.source.port=70000").run(context -> assertThat(context)
                 .getFailure().rootCause().hasMessageContaining("bifrost.capture.source.port"));
     }
+
+    @Test
+    void aPollIntervalBelowOneMillisecondNamesTheProperty() {
+        runner.withPropertyValues("bifrost.capture.poll-interval=500us").run(context -> assertThat(context)
+                .getFailure().rootCause().hasMessageContaining("bifrost.capture.poll-interval"));
+    }
 }

@@ -18,14 +18,41 @@ import org.jspecify.annotations.Nullable;
 public record CopyRows(int rows, byte[] data) {
 
     /**
-     * The rows as PostgreSQL text values, {@code null} for NULL, decoded from COPY's text format (for loading
-     * them row by row when the chunk as a whole cannot be).
+     * Where each line starts in {@code data}, followed by {@code data.length}: {@code rows + 1} offsets, so
+     * that lines {@code [from, to)} are the bytes {@code [starts[from], starts[to])}. A raw newline byte
+     * always ends a line: COPY escapes the newlines inside values.
      *
-     * @throws ChangelogFormatException if the data does not hold {@link #rows} lines
+     * @throws ChangelogFormatException if the data does not hold {@link #rows} complete lines
      */
-    public List<@Nullable String[]> values() {
+    public int[] lineStarts() {
+        int[] starts = new int[rows + 1];
+        int lines = 0;
+        for (int i = 0; i < data.length; i++) {
+            if (data[i] == '\n') {
+                if (lines == rows) {
+                    throw new ChangelogFormatException("COPY rows hold more lines than the " + rows
+                            + " the header declares");
+                }
+                starts[++lines] = i + 1;
+            }
+        }
+        if (lines != rows || starts[rows] != data.length) {
+            throw new ChangelogFormatException("COPY rows hold " + lines + " complete lines where the header "
+                    + "declares " + rows);
+        }
+        return starts;
+    }
+
+    /**
+     * The rows as PostgreSQL text values, {@code null} for NULL, decoded from COPY's text format (for writing
+     * them one by one when COPY cannot load them).
+     *
+     * @param columns how many values each line must hold
+     * @throws ChangelogFormatException if the data does not hold {@link #rows} lines of {@code columns} values
+     */
+    public List<@Nullable String[]> values(int columns) {
         List<@Nullable String[]> lines = new ArrayList<>(rows);
-        List<@Nullable String> line = new ArrayList<>();
+        List<@Nullable String> line = new ArrayList<>(columns);
         ByteArrayOutputStream value = new ByteArrayOutputStream();
         boolean isNull = false;
         for (int i = 0; i < data.length; i++) {
@@ -35,12 +62,21 @@ public record CopyRows(int rows, byte[] data) {
                 value.reset();
                 isNull = false;
                 if (b == '\n') {
+                    if (line.size() != columns) {
+                        throw new ChangelogFormatException("COPY line " + (lines.size() + 1) + " holds "
+                                + line.size() + " values where the table has " + columns + " columns");
+                    }
                     lines.add(line.toArray(new String[0]));
                     line.clear();
                 }
             } else if (b == '\\' && i + 1 < data.length) {
-                i = unescape(data, i + 1, value);
-                isNull |= data[i] == 'N' && data[i - 1] == '\\';
+                if (data[i + 1] == 'N' && value.size() == 0 && endsValue(data, i + 2)) {
+                    // \N alone is NULL; anywhere else it is the letter N, as PostgreSQL reads it
+                    isNull = true;
+                    i++;
+                } else {
+                    i = unescape(data, i + 1, value);
+                }
             } else {
                 value.write(b);
             }
@@ -52,13 +88,14 @@ public record CopyRows(int rows, byte[] data) {
         return lines;
     }
 
+    private static boolean endsValue(byte[] data, int at) {
+        return at == data.length || data[at] == '\t' || data[at] == '\n';
+    }
+
     /** Decodes the escape whose letter is at {@code at} into {@code out}; returns the index of its last byte. */
     private static int unescape(byte[] data, int at, ByteArrayOutputStream out) {
         byte c = data[at];
         switch (c) {
-            case 'N' -> {
-                return at;
-            }
             case 'b' -> out.write('\b');
             case 'f' -> out.write('\f');
             case 'n' -> out.write('\n');

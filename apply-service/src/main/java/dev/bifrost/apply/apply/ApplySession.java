@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -276,16 +277,17 @@ public final class ApplySession {
             if (first) {
                 writer.beginSnapshot(c, table, record.commitTimeMicros());
             }
+            int setAside = 0;
             if (chunk == null) {
-                writer.copy(c, table, rows);
+                writer.copy(c, table, rows.data(), 0, rows.data().length);
             } else {
-                copyCarefully(table, record, offset, rows);
+                setAside = copyCarefully(table, record, offset, rows);
                 c.releaseSavepoint(chunk);
             }
             if (first) {
                 tx.emptied.put(table.qualifiedName(), table);
             }
-            stats.copied(table.qualifiedName(), rows.rows());
+            stats.copied(table.qualifiedName(), rows.rows() - setAside);
         } catch (SQLException e) {
             if (chunk == null || SqlErrors.isRetriable(e)) {
                 throw e;
@@ -300,32 +302,66 @@ public final class ApplySession {
         }
     }
 
-    private void copyCarefully(TableSchema table, ChangelogRecord record, long offset, CopyRows rows)
+    /**
+     * Loads a snapshot chunk in careful mode: by COPY under a savepoint, and if that fails for its data,
+     * each half again, down to the single rows that fail, which go to the dead-letter store. A failure of
+     * the table itself (a missing column, a privilege) fails the whole chunk. Returns the rows set aside.
+     */
+    private int copyCarefully(TableSchema table, ChangelogRecord record, long offset, CopyRows rows)
             throws SQLException {
-        Savepoint whole = c.setSavepoint();
+        int[] starts;
         try {
-            writer.copy(c, table, rows);
-            c.releaseSavepoint(whole);
-            return;
-        } catch (SQLException e) {
-            if (SqlErrors.isRetriable(e)) {
-                throw e;
-            }
-            c.rollback(whole);
-            log.warn("snapshot rows of {} at {}-{}@{} cannot be loaded by COPY ({}); loading its {} rows one by one",
-                    table.qualifiedName(), topic, partition, offset, e.getMessage(), rows.rows());
-        }
-        List<@Nullable String[]> values;
-        try {
-            values = rows.values();
+            starts = rows.lineStarts();
         } catch (ChangelogFormatException e) {
             throw new SQLException("snapshot rows that are not COPY text: " + e.getMessage(), "22P04", e);
         }
-        List<Change> changes = new ArrayList<>(rows.rows());
-        for (String[] row : values) {
-            changes.add(new Change(table, RowChange.insert(0, row), record.commitTimeMicros(), record.xid(), offset));
+        return copyLines(table, record, offset, rows.data(), starts, 0, rows.rows());
+    }
+
+    private int copyLines(TableSchema table, ChangelogRecord record, long offset, byte[] data, int[] starts,
+            int from, int to) throws SQLException {
+        Savepoint lines = c.setSavepoint();
+        try {
+            writer.copy(c, table, data, starts[from], starts[to]);
+            c.releaseSavepoint(lines);
+            return 0;
+        } catch (SQLException e) {
+            if (SqlErrors.isRetriable(e) || SqlErrors.isAboutTheTable(e)) {
+                throw e;
+            }
+            c.rollback(lines);
+            if (to - from > 1) {
+                if (from == 0 && to == starts.length - 1) {
+                    log.warn("snapshot rows of {} at {}-{}@{} cannot be loaded as a whole ({}); looking for the "
+                            + "rows that fail among its {}", table.qualifiedName(), topic, partition, offset,
+                            e.getMessage(), to);
+                }
+                int middle = (from + to) >>> 1;
+                return copyLines(table, record, offset, data, starts, from, middle)
+                        + copyLines(table, record, offset, data, starts, middle, to);
+            }
+            deadLetterLine(table, record, offset, Arrays.copyOfRange(data, starts[from], starts[to]),
+                    e.getMessage());
+            return 1;
         }
-        write(changes);
+    }
+
+    /** One snapshot row that cannot be loaded, kept as an insert of its values (or as its bytes, if unreadable). */
+    private void deadLetterLine(TableSchema table, ChangelogRecord record, long offset, byte[] line,
+            @Nullable String reason) throws SQLException {
+        String[] row;
+        try {
+            row = new CopyRows(1, line).values(table.columns().size()).get(0);
+        } catch (ChangelogFormatException e) {
+            log.error("snapshot row of {} at {}-{}@{} cannot be loaded: {}; sent to the dead-letter store as it came",
+                    table.qualifiedName(), topic, partition, offset, reason);
+            deadLetters.write(c, new DeadLetter(topic, partition, offset, record.xid(), table.qualifiedName(),
+                    "SNAPSHOT", (reason == null ? "unknown" : reason) + "; " + e.getMessage(), line));
+            stats.deadLetter();
+            return;
+        }
+        deadLetter(new Change(table, RowChange.insert(0, row), record.commitTimeMicros(), record.xid(), offset),
+                reason);
     }
 
     /** Writes a large transaction's changes so far, under a savepoint that a duplicate can roll back to. */

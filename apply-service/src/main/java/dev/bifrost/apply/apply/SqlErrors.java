@@ -38,4 +38,13 @@ public final class SqlErrors {
         }
         return false;
     }
+
+    /**
+     * Whether a write failed because of the table rather than the rows written to it (a missing or renamed
+     * column, a privilege, an unsupported feature): writing the rows one by one would fail for each of them.
+     */
+    public static boolean isAboutTheTable(SQLException error) {
+        String state = error.getSQLState();
+        return state != null && (state.startsWith("42") || state.startsWith("0A"));
+    }
 }

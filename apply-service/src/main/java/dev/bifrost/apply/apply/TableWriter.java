@@ -2,7 +2,6 @@ package dev.bifrost.apply.apply;
 
 import dev.bifrost.apply.schema.TargetTables;
 import dev.bifrost.model.Column;
-import dev.bifrost.model.CopyRows;
 import dev.bifrost.model.TableSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -89,19 +88,19 @@ final class TableWriter {
         }
     }
 
-    /** Loads snapshot rows in COPY text format as they came from the source's COPY. */
-    void copy(Connection c, TableSchema table, CopyRows rows) throws SQLException {
-        if (rows.data().length == 0) {
+    /** Loads the bytes {@code [from, to)} of snapshot rows in COPY text format, as the source's COPY wrote them. */
+    void copy(Connection c, TableSchema table, byte[] data, int from, int to) throws SQLException {
+        if (to == from) {
             // an empty source table: beginSnapshot emptied the target table, nothing to load
             return;
         }
-        copyIn(c, "COPY " + name(table) + " (" + columnList(table) + ") FROM STDIN", rows.data());
+        copyIn(c, "COPY " + name(table) + " (" + columnList(table) + ") FROM STDIN", data, from, to);
     }
 
-    private static void copyIn(Connection c, String sql, byte[] data) throws SQLException {
+    private static void copyIn(Connection c, String sql, byte[] data, int from, int to) throws SQLException {
         CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
         try {
-            in.writeToCopy(data, 0, data.length);
+            in.writeToCopy(data, from, to - from);
             in.endCopy();
         } finally {
             if (in.isActive()) {
@@ -157,7 +156,7 @@ final class TableWriter {
         java.sql.Savepoint before = c.setSavepoint();
         try {
             copyIn(c, "COPY " + name(t.schema) + " (" + columnList(t.schema) + ", " + quote(REPLICATED_AT)
-                    + ") FROM STDIN", bytes);
+                    + ") FROM STDIN", bytes, 0, bytes.length);
         } catch (SQLException e) {
             c.rollback(before);
             if ("23505".equals(e.getSQLState())) {

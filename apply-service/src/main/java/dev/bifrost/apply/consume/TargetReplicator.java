@@ -126,6 +126,13 @@ public final class TargetReplicator implements Runnable {
                     break;
                 }
                 lastError = e.getMessage() == null ? e.toString() : e.getMessage();
+                if (e instanceof OutOfMemoryError oom) {
+                    // the whole JVM is in doubt: shown as failed, and left to end the service for a restart
+                    // (the services run with -XX:+ExitOnOutOfMemoryError)
+                    state = State.RETRYING;
+                    log.error("target {}: out of memory while applying", name, oom);
+                    throw oom;
+                }
                 if (e instanceof Error) {
                     log.error("target {}: {} while applying; the target shows as failed and is tried again",
                             name, e, e);

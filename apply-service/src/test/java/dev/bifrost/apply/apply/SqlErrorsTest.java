@@ -32,4 +32,14 @@ class SqlErrorsTest {
         assertThat(SqlErrors.isRetriable(new SQLException("password authentication failed", "28P01"))).isFalse();
         assertThat(SqlErrors.isRetriable(new IllegalArgumentException("not SQL"))).isFalse();
     }
+
+    @Test
+    void tellsAFailureOfTheTableFromAFailureOfTheRows() {
+        assertThat(SqlErrors.isAboutTheTable(new SQLException("column does not exist", "42703"))).isTrue();
+        assertThat(SqlErrors.isAboutTheTable(new SQLException("permission denied", "42501"))).isTrue();
+        assertThat(SqlErrors.isAboutTheTable(new SQLException("not supported", "0A000"))).isTrue();
+        assertThat(SqlErrors.isAboutTheTable(new SQLException("check constraint", "23514"))).isFalse();
+        assertThat(SqlErrors.isAboutTheTable(new SQLException("invalid input syntax", "22P02"))).isFalse();
+        assertThat(SqlErrors.isAboutTheTable(new SQLException("no state"))).isFalse();
+    }
 }
