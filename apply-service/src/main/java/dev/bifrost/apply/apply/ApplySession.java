@@ -260,8 +260,8 @@ public final class ApplySession {
     /**
      * Loads a snapshot chunk's COPY rows right away, under the snapshot's savepoint (a duplicate snapshot
      * rolls back to it): the first chunk of each table empties the table, since the snapshot is all of it,
-     * and the snapshot's last record ends it. In careful mode, rows that COPY cannot load as a whole are
-     * loaded row by row, so that only the rows that fail go to the dead-letter store.
+     * and the snapshot's last record ends it. In careful mode, a chunk that COPY cannot load whole is split
+     * (see {@link #copyCarefully}), so that only the rows that fail go to the dead-letter store.
      */
     private void copy(OpenTransaction tx, ChangelogRecord record, long offset, byte[] value) throws SQLException {
         if (tx.savepoint == null) {

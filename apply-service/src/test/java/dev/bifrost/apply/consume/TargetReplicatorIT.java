@@ -73,7 +73,8 @@ class TargetReplicatorIT {
                         PostgresServer.USER, null);
                 ApplyProperties properties = new ApplyProperties("thordb", Map.of("t", target),
                         new ApplyProperties.Batch(10_000, 20_000),
-                        new ApplyProperties.Retry(Duration.ofSeconds(1), Duration.ofSeconds(2)), Duration.ofMillis(100));
+                        new ApplyProperties.Retry(Duration.ofSeconds(1), Duration.ofSeconds(2)),
+                        Duration.ofMillis(100));
                 TargetReplicator replicator = new TargetReplicator("t", target, properties, consumers, TOPIC,
                         new SimpleMeterRegistry());
                 Thread thread = new Thread(replicator, "apply-t");
@@ -126,7 +127,8 @@ class TargetReplicatorIT {
 
     private static List<String> rows(Connection c) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, name FROM raw.t ORDER BY id")) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT id, name FROM raw.t ORDER BY id")) {
             while (rs.next()) {
                 out.add(rs.getLong(1) + "|" + rs.getString(2));
             }
