@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  * Rows of one table in PostgreSQL's COPY text format, as {@code COPY ... TO STDOUT} wrote them: one line per
  * row, columns separated by tabs, in the order of the record's table columns. The initial snapshot travels
  * this way, so that neither side parses a value: the source's COPY output goes into the target's COPY input.
+ * Only a row the target rejects is decoded ({@link #values}), to be set aside with its values.
  *
  * @param rows how many lines {@code data} holds
  * @param data the lines, UTF-8, each ending with a newline
