@@ -240,7 +240,7 @@ public final class ApplySession {
         }
         if (tx.savepoint != null) {
             write(tx.changes);
-            for (TableSchema table : tx.emptied.values()) {
+            for (TableSchema table : tx.timestamped.values()) {
                 writer.endSnapshot(c, table);
             }
             c.releaseSavepoint(tx.savepoint);
@@ -271,12 +271,12 @@ public final class ApplySession {
         TableSchema table = record.tables().get(0);
         CopyRows rows = Objects.requireNonNull(record.copy());
         Savepoint chunk = careful ? c.setSavepoint() : null;
-        boolean first = !tx.emptied.containsKey(table.qualifiedName());
+        String name = table.qualifiedName();
+        boolean first = !tx.emptied.containsKey(name);
+        boolean timestamp = rows.data().length > 0 && !tx.timestamped.containsKey(name);
         try {
             tables.ensure(c, table);
-            if (first) {
-                writer.beginSnapshot(c, table, record.commitTimeMicros());
-            }
+            writer.beginSnapshot(c, table, first, timestamp, record.commitTimeMicros());
             int setAside = 0;
             if (chunk == null) {
                 writer.copy(c, table, rows.data(), 0, rows.data().length);
@@ -285,7 +285,10 @@ public final class ApplySession {
                 c.releaseSavepoint(chunk);
             }
             if (first) {
-                tx.emptied.put(table.qualifiedName(), table);
+                tx.emptied.put(name, table);
+            }
+            if (timestamp) {
+                tx.timestamped.put(name, table);
             }
             stats.copied(table.qualifiedName(), rows.rows() - setAside);
         } catch (SQLException e) {
@@ -520,6 +523,8 @@ public final class ApplySession {
         final List<DeadLetter> poison = new ArrayList<>();
         /** Tables a snapshot emptied already, by name. */
         final Map<String, TableSchema> emptied = new HashMap<>();
+        /** Tables whose {@code replicated_at} defaults to the snapshot time until the snapshot ends, by name. */
+        final Map<String, TableSchema> timestamped = new HashMap<>();
         @Nullable Savepoint savepoint;
 
         OpenTransaction(long xid) {

@@ -74,24 +74,34 @@ final class TableWriter {
     }
 
     /**
-     * Prepares a table for the rows of a snapshot: empties it, since the snapshot is all of it, and lets
-     * {@value #REPLICATED_AT} default to the snapshot time until {@link #endSnapshot}. Inside the snapshot's
-     * target transaction: TRUNCATE locks the table until that transaction commits, so readers of the target
-     * table wait for the snapshot rather than see it half loaded.
+     * Prepares a table for a snapshot, in one round trip: the table's first chunk empties it ({@code empty}),
+     * since the snapshot is all of it; the first chunk with rows lets {@value #REPLICATED_AT} default to the
+     * snapshot time until {@link #endSnapshot} ({@code timestamped}), which an empty source table does not
+     * need. Inside the snapshot's target transaction: TRUNCATE locks the table until that transaction
+     * commits, so readers of the target table wait for the snapshot rather than see it half loaded.
      */
-    void beginSnapshot(Connection c, TableSchema table, long snapshotMicros) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("TRUNCATE " + name(table));
+    void beginSnapshot(Connection c, TableSchema table, boolean empty, boolean timestamped, long snapshotMicros)
+            throws SQLException {
+        List<String> sql = new ArrayList<>(2);
+        if (empty) {
+            sql.add("TRUNCATE " + name(table));
+        }
+        if (timestamped) {
             // an ISO-8601 instant formatted here, no user input: DDL takes no parameters
-            s.execute("ALTER TABLE " + name(table) + " ALTER COLUMN " + quote(REPLICATED_AT) + " SET DEFAULT '"
+            sql.add("ALTER TABLE " + name(table) + " ALTER COLUMN " + quote(REPLICATED_AT) + " SET DEFAULT '"
                     + timestamp(snapshotMicros) + "'::timestamptz");
+        }
+        if (!sql.isEmpty()) {
+            try (Statement s = c.createStatement()) {
+                s.execute(String.join("; ", sql));
+            }
         }
     }
 
     /** Loads the bytes {@code [from, to)} of snapshot rows in COPY text format, as the source's COPY wrote them. */
     void copy(Connection c, TableSchema table, byte[] data, int from, int to) throws SQLException {
         if (to == from) {
-            // an empty source table: beginSnapshot emptied the target table, nothing to load
+            // an empty source table: its first chunk emptied the target table, nothing to load
             return;
         }
         copyIn(c, "COPY " + name(table) + " (" + columnList(table) + ") FROM STDIN", data, from, to);

@@ -300,6 +300,50 @@ class ApplySessionIT {
     }
 
     @Test
+    void aSnapshotReplacesEachTableWholeStampsItsRowsAndLeavesNoDefaultBehind() throws Exception {
+        feed(tx(1, 100, 0, true, RowChange.insert(0, row(100, "stale", null))));
+        session.commit();
+        TableSchema empty = new TableSchema("raw", "e", List.of(new Column("id", "bigint", false, true)));
+        try (Statement s = connection.createStatement()) {
+            s.execute("CREATE TABLE raw.e (id bigint PRIMARY KEY, replicated_at timestamptz)");
+            s.execute("INSERT INTO raw.e VALUES (1, now()), (2, now())");
+        }
+        connection.commit();
+        long micros = 1_700_000_000_000_000L;
+        // as the capture sends it: the chunks of two workers interleaved, an empty table as an empty chunk
+        feed(snapshotChunk(0, T, "1\tone\t\\N\n2\ttwo\tx\n", micros));
+        feed(snapshotChunk(1, empty, "", micros));
+        feed(snapshotChunk(2, T, "3\tthree\t\\N\n", micros));
+        feed(new ChangelogRecord(ChangelogSerde.VERSION, ChangelogRecord.Kind.SNAPSHOT, 9, 3, true, 500, micros,
+                List.of(), List.of()));
+        session.commit();
+
+        assertThat(rows()).containsExactly("1|one|null", "2|two|x", "3|three|null");
+        try (Statement s = connection.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM raw.t "
+                    + "WHERE replicated_at IS DISTINCT FROM to_timestamp(1700000000)")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("rows stamped with the snapshot time").isZero();
+            }
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM raw.e")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("an empty source table empties its target table").isZero();
+            }
+            try (ResultSet rs = s.executeQuery("""
+                    SELECT table_name FROM information_schema.columns
+                    WHERE table_schema = 'raw' AND column_name = 'replicated_at' AND column_default IS NOT NULL""")) {
+                assertThat(rs.next()).as("a default left on replicated_at").isFalse();
+            }
+        }
+    }
+
+    private static ChangelogRecord snapshotChunk(int seq, TableSchema table, String copyText, long micros) {
+        byte[] data = copyText.getBytes(StandardCharsets.UTF_8);
+        int rows = (int) copyText.chars().filter(ch -> ch == '\n').count();
+        return ChangelogRecord.snapshotRows(9, seq, micros, table, new CopyRows(rows, data));
+    }
+
+    @Test
     void snapshotLinesThatDoNotFitTheTableAreSetAsideAsTheyCameInCarefulMode() throws Exception {
         byte[] twoColumns = "1\ta\n2\tb\n".getBytes(StandardCharsets.UTF_8);
         ChangelogRecord snapshot = new ChangelogRecord(ChangelogSerde.VERSION, ChangelogRecord.Kind.SNAPSHOT, 7, 0,
