@@ -78,14 +78,11 @@ if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
     (cd "$REPO" && MAVEN_OPTS=${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow} \
         ./mvnw -B -q -DskipTests ${BENCH_MAVEN_ARGS:-} install) >&2
 fi
-newest() {
-    find "$REPO/$1/target" -maxdepth 1 -name "$1-*-exec.jar" -printf '%T@ %p\n' 2>/dev/null |
-        sort -n | tail -n 1 | cut -d' ' -f2-
-}
+# the services as their container images run them: unpacked (see unpacked_jar in lib.sh)
 export BENCH_CAPTURE_JAR BENCH_APPLY_JAR
-BENCH_CAPTURE_JAR=$(newest capture-service)
-BENCH_APPLY_JAR=$(newest apply-service)
-BENCH_JAR=$(newest benchmark)
+BENCH_CAPTURE_JAR=$(unpacked_jar capture-service)
+BENCH_APPLY_JAR=$(unpacked_jar apply-service)
+BENCH_JAR=$(newest_exec_jar benchmark)
 [[ -n $BENCH_CAPTURE_JAR && -n $BENCH_APPLY_JAR && -n $BENCH_JAR ]] ||
     die "the executable jars are missing; run without BENCH_SKIP_BUILD=1"
 

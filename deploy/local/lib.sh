@@ -225,6 +225,29 @@ java_major() {
         sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
 }
 
+# newest_exec_jar MODULE: the module's executable jar (nothing if it is not built).
+newest_exec_jar() {
+    find "$REPO/$1/target" -maxdepth 1 -name "$1-*-exec.jar" -printf '%T@ %p\n' 2>/dev/null |
+        sort -n | tail -n 1 | cut -d' ' -f2-
+}
+
+# unpacked_jar MODULE: the module's executable jar unpacked as the container image runs it (Spring Boot's
+# `extract`: a plain MODULE.jar whose manifest puts lib/*.jar on the class path; classes load faster than
+# from the nested jars of the executable one), in MODULE/target/app; unpacked again when the executable jar
+# is newer. Prints the plain jar's path; nothing if the module is not built.
+unpacked_jar() {
+    local module=$1 jar dir
+    jar=$(newest_exec_jar "$module")
+    [[ -n $jar ]] || return 0
+    dir=$REPO/$module/target/app
+    if [[ ! -f $dir/$module.jar || $jar -nt $dir/$module.jar ]]; then
+        rm -rf "$dir"
+        "$JAVA" -Djarmode=tools -jar "$jar" extract --destination "$dir" --application-filename "$module.jar" \
+            >/dev/null || die "cannot unpack $jar into $dir (see the message above)"
+    fi
+    printf '%s\n' "$dir/$module.jar"
+}
+
 # jvm_quiet_flags: flags that silence JDK 23+/24+ warnings (Unsafe, JNI) if supported.
 jvm_quiet_flags() {
     local major

@@ -435,17 +435,11 @@ log "kafka: ready on $KAFKA_BOOTSTRAP"
 # ---------------------------------------------------------------------------
 # 4. capture-service and apply-service
 # ---------------------------------------------------------------------------
-# newest_jar MODULE: the executable jar of a module (nothing if not built).
-newest_jar() {
-    find "$REPO/$1/target" -maxdepth 1 -name "$1-*-exec.jar" -printf '%T@ %p\n' 2>/dev/null |
-        sort -n | tail -n 1 | cut -d' ' -f2-
-}
-
 # jars_stale: true if a jar is missing or any main source or pom is newer than it.
 jars_stale() {
     local module jar
     for module in capture-service apply-service; do
-        jar=$(newest_jar "$module")
+        jar=$(newest_exec_jar "$module")
         [[ -n $jar ]] || return 0
         if [[ -n $(find "$REPO/pom.xml" "$REPO"/*/pom.xml "$REPO"/*/src/main \
             -newer "$jar" -type f -print -quit 2>/dev/null) ]]; then
@@ -480,7 +474,8 @@ start_service() {
         log "$name: already running (pid $(read_pid "$name"))"
         return 0
     fi
-    jar=$(newest_jar "$name")
+    # as the container image runs it: unpacked (see unpacked_jar in lib.sh)
+    jar=$(unpacked_jar "$name")
     [[ -n $jar ]] || fail_piece "$name" "no $name/target/$name-*-exec.jar; build with ./mvnw -B -DskipTests package."
     if port_open "$port"; then
         fail_piece "$name" "port $port on 127.0.0.1 is taken by another process; stop it or choose another port."
