@@ -5,6 +5,7 @@ import dev.bifrost.model.RowChange;
 import dev.bifrost.model.TableSchema;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Field;
@@ -29,8 +30,21 @@ class RecordConverter {
     private record CachedTable(@Nullable Schema rowSchema, TableSchema table, int[] keyIndexes) {
     }
 
+    /** The envelope fields this converter reads, by position: a lookup by name per event costs a hash probe. */
+    private record Envelope(Field source, Field schema, Field table, Field op, @Nullable Field before,
+            @Nullable Field after) {
+
+        static Envelope of(Schema envelope) {
+            Field source = envelope.field("source");
+            return new Envelope(source, source.schema().field("schema"), source.schema().field("table"),
+                    envelope.field("op"), envelope.field("before"), envelope.field("after"));
+        }
+    }
+
     private final SourceCatalog catalog;
     private final Map<String, CachedTable> tables = new HashMap<>();
+    /** By schema identity: Debezium keeps one envelope schema per table until the table changes. */
+    private final Map<Schema, Envelope> envelopes = new IdentityHashMap<>();
 
     RecordConverter(SourceCatalog catalog) {
         this.catalog = catalog;
@@ -41,17 +55,17 @@ class RecordConverter {
         if (!(record.value() instanceof Struct value)) {
             return null;
         }
-        Struct source = value.getStruct("source");
-        String schema = source.getString("schema");
-        String tableName = source.getString("table");
-        String op = value.getString("op");
-        Field afterField = value.schema().field("after");
-        Schema rowSchema = afterField == null ? null : afterField.schema();
+        Envelope envelope = envelope(value.schema());
+        Struct source = (Struct) value.get(envelope.source());
+        String schema = (String) source.get(envelope.schema());
+        String tableName = (String) source.get(envelope.table());
+        String op = (String) value.get(envelope.op());
+        Schema rowSchema = envelope.after() == null ? null : envelope.after().schema();
         CachedTable table = table(schema, tableName, rowSchema);
         return switch (op) {
             case "c", "r" -> {
                 List<Integer> unchanged = new ArrayList<>();
-                String[] row = row(table, value.getStruct("after"), unchanged);
+                String[] row = row(table, (Struct) value.get(envelope.after()), unchanged);
                 if (!unchanged.isEmpty()) {
                     // a primary-key change of a row whose TOASTed values pgoutput did not resend
                     log.warn("{}: a row moved to a new primary key without its unchanged TOASTed columns; targets "
@@ -62,15 +76,28 @@ class RecordConverter {
             }
             case "u" -> {
                 List<Integer> unchanged = new ArrayList<>();
-                String[] row = row(table, value.getStruct("after"), unchanged);
+                String[] row = row(table, (Struct) value.get(envelope.after()), unchanged);
                 yield new Converted(table.table(),
                         RowChange.update(0, row, unchanged.stream().mapToInt(Integer::intValue).toArray()));
             }
-            case "d" -> new Converted(table.table(), RowChange.delete(0, key(table, value.getStruct("before"))));
+            case "d" -> new Converted(table.table(), RowChange.delete(0, key(table, (Struct) value.get(envelope.before()))));
             case "t" -> new Converted(table.table(), RowChange.truncate(0));
             default -> throw new IllegalArgumentException("unknown Debezium operation '" + op + "' on "
                     + schema + "." + tableName);
         };
+    }
+
+    private Envelope envelope(Schema schema) {
+        Envelope envelope = envelopes.get(schema);
+        if (envelope == null) {
+            if (envelopes.size() >= 10_000) {
+                // tables that changed schema many times over: drop the old versions
+                envelopes.clear();
+            }
+            envelope = Envelope.of(schema);
+            envelopes.put(schema, envelope);
+        }
+        return envelope;
     }
 
     private CachedTable table(String schema, String name, @Nullable Schema rowSchema) {
