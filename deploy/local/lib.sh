@@ -1,6 +1,6 @@
 # shellcheck shell=bash disable=SC2034  # the variables are used by up.sh and down.sh
 #
-# Shared settings and helpers for deploy/local/up.sh and deploy/local/down.sh.
+# Shared settings and helpers for the scripts of deploy/local (up.sh, down.sh, bench.sh, ...).
 # Sourced, never executed. See up.sh for the environment variables it honours.
 
 # ---------------------------------------------------------------------------
@@ -241,9 +241,14 @@ unpacked_jar() {
     [[ -n $jar ]] || return 0
     dir=$REPO/$module/target/app
     if [[ ! -f $dir/$module.jar || $jar -nt $dir/$module.jar ]]; then
+        # into a fresh directory first, so that an interrupted unpacking is never taken for a finished one
+        # (Spring Boot's tool reports some errors on stdout with a zero exit status: hence the check after it)
+        local tmp=$dir.tmp.$$
+        rm -rf "$tmp"
+        "$JAVA" -Djarmode=tools -jar "$jar" extract --destination "$tmp" --application-filename "$module.jar" >&2 &&
+            [[ -f $tmp/$module.jar ]] || die "cannot unpack $jar into $tmp (see the message above)"
         rm -rf "$dir"
-        "$JAVA" -Djarmode=tools -jar "$jar" extract --destination "$dir" --application-filename "$module.jar" \
-            >/dev/null || die "cannot unpack $jar into $dir (see the message above)"
+        mv "$tmp" "$dir"
     fi
     printf '%s\n' "$dir/$module.jar"
 }

@@ -5,7 +5,6 @@ import dev.bifrost.model.RowChange;
 import dev.bifrost.model.TableSchema;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Field;
@@ -31,20 +30,23 @@ class RecordConverter {
     }
 
     /** The envelope fields this converter reads, by position: a lookup by name per event costs a hash probe. */
-    private record Envelope(Field source, Field schema, Field table, Field op, @Nullable Field before,
-            @Nullable Field after) {
+    private record Envelope(Schema envelope, Field source, Field schema, Field table, Field op,
+            @Nullable Field before, @Nullable Field after) {
 
         static Envelope of(Schema envelope) {
             Field source = envelope.field("source");
-            return new Envelope(source, source.schema().field("schema"), source.schema().field("table"),
+            return new Envelope(envelope, source, source.schema().field("schema"), source.schema().field("table"),
                     envelope.field("op"), envelope.field("before"), envelope.field("after"));
         }
     }
 
     private final SourceCatalog catalog;
     private final Map<String, CachedTable> tables = new HashMap<>();
-    /** By schema identity: Debezium keeps one envelope schema per table until the table changes. */
-    private final Map<Schema, Envelope> envelopes = new IdentityHashMap<>();
+    /**
+     * By topic (one per table), with the envelope schema it was found in: Debezium builds a new schema object
+     * whenever it reads the table's definition again, and only the latest is kept.
+     */
+    private final Map<String, Envelope> envelopes = new HashMap<>();
 
     RecordConverter(SourceCatalog catalog) {
         this.catalog = catalog;
@@ -55,7 +57,7 @@ class RecordConverter {
         if (!(record.value() instanceof Struct value)) {
             return null;
         }
-        Envelope envelope = envelope(value.schema());
+        Envelope envelope = envelope(record.topic(), value.schema());
         Struct source = (Struct) value.get(envelope.source());
         String schema = (String) source.get(envelope.schema());
         String tableName = (String) source.get(envelope.table());
@@ -80,22 +82,19 @@ class RecordConverter {
                 yield new Converted(table.table(),
                         RowChange.update(0, row, unchanged.stream().mapToInt(Integer::intValue).toArray()));
             }
-            case "d" -> new Converted(table.table(), RowChange.delete(0, key(table, (Struct) value.get(envelope.before()))));
+            case "d" -> new Converted(table.table(),
+                    RowChange.delete(0, key(table, (Struct) value.get(envelope.before()))));
             case "t" -> new Converted(table.table(), RowChange.truncate(0));
             default -> throw new IllegalArgumentException("unknown Debezium operation '" + op + "' on "
                     + schema + "." + tableName);
         };
     }
 
-    private Envelope envelope(Schema schema) {
-        Envelope envelope = envelopes.get(schema);
-        if (envelope == null) {
-            if (envelopes.size() >= 10_000) {
-                // tables that changed schema many times over: drop the old versions
-                envelopes.clear();
-            }
+    private Envelope envelope(String topic, Schema schema) {
+        Envelope envelope = envelopes.get(topic);
+        if (envelope == null || envelope.envelope() != schema) {
             envelope = Envelope.of(schema);
-            envelopes.put(schema, envelope);
+            envelopes.put(topic, envelope);
         }
         return envelope;
     }
