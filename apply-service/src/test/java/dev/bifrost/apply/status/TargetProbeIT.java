@@ -77,9 +77,37 @@ class TargetProbeIT {
         }
     }
 
+    @Test
+    void logsInAgainOnceItsConnectionIsOldSoThatATargetRefusingLoginsShowsAsUnreachable() throws Exception {
+        try (PostgresServer postgres = PostgresServer.start("probe-age")) {
+            postgres.createDatabase("target");
+            ApplyProperties.Target target = new ApplyProperties.Target(postgres.jdbcUrl("target"),
+                    PostgresServer.USER, null);
+            ApplyProperties properties = new ApplyProperties("thordb", Map.of("t", target),
+                    new ApplyProperties.Batch(10_000, 20_000),
+                    new ApplyProperties.Retry(Duration.ofSeconds(1), Duration.ofSeconds(2)),
+                    Duration.ofMillis(100));
+            try (TargetProbe probe = new TargetProbe(properties, Duration.ofMillis(300))) {
+                probe.probeAll();
+                assertThat(probe.probe("t").reachable()).isTrue();
+                assertThat(probe.probe("t").deadLetters()).as("no dead-letter table yet").isZero();
+
+                // the old session still answers; only a new login tells that the target refuses Bifrost now
+                try (Connection c = postgres.connect("postgres"); Statement s = c.createStatement()) {
+                    s.execute("ALTER DATABASE target ALLOW_CONNECTIONS false");
+                }
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    probe.probeAll();
+                    return !probe.probe("t").reachable();
+                });
+                assertThat(probe.probe("t").error()).contains("not currently accepting connections");
+            }
+        }
+    }
+
     private static List<Integer> probeBackends(PostgresServer postgres) throws SQLException {
         List<Integer> pids = new ArrayList<>();
-        try (Connection c = postgres.connect("target"); Statement s = c.createStatement();
+        try (Connection c = postgres.connect("postgres"); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(PROBES)) {
             while (rs.next()) {
                 pids.add(rs.getInt(1));
