@@ -337,6 +337,47 @@ class ApplySessionIT {
         }
     }
 
+    @Test
+    void aFirstSnapshotChunkSetAsideWholeInCarefulModeLeavesTheNextOneToEmptyAndStampTheTable() throws Exception {
+        feed(tx(1, 100, 0, true, RowChange.insert(0, row(100, "stale", null))));
+        session.commit();
+        try (Statement s = connection.createStatement()) {
+            // a failure of the table itself (SQLSTATE class 42), raised after TRUNCATE and SET DEFAULT ran
+            s.execute("""
+                    CREATE FUNCTION raw.refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        IF NEW.name = 'boom' THEN
+                            RAISE EXCEPTION 'refused' USING ERRCODE = '42501';
+                        END IF;
+                        RETURN NEW;
+                    END $$""");
+            s.execute("CREATE TRIGGER refuse BEFORE INSERT ON raw.t FOR EACH ROW EXECUTE FUNCTION raw.refuse()");
+        }
+        connection.commit();
+        long micros = 1_700_000_000_000_000L;
+        session.careful(true);
+        feed(snapshotChunk(0, T, "1\tboom\t\\N\n2\ttwo\t\\N\n", micros));
+        feed(snapshotChunk(1, T, "3\tthree\tx\n", micros));
+        feed(new ChangelogRecord(ChangelogSerde.VERSION, ChangelogRecord.Kind.SNAPSHOT, 9, 2, true, 500, micros,
+                List.of(), List.of()));
+        session.commit();
+
+        assertThat(rows()).as("the stale row is gone though the first chunk's TRUNCATE was rolled back")
+                .containsExactly("3|three|x");
+        assertThat(deadLetters()).hasSize(1).allSatisfy(l -> assertThat(l).contains("refused"));
+        try (Statement s = connection.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT replicated_at = to_timestamp(1700000000) FROM raw.t")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getBoolean(1)).as("stamped with the snapshot time").isTrue();
+            }
+            try (ResultSet rs = s.executeQuery("""
+                    SELECT 1 FROM information_schema.columns
+                    WHERE table_schema = 'raw' AND column_name = 'replicated_at' AND column_default IS NOT NULL""")) {
+                assertThat(rs.next()).as("a default left on replicated_at").isFalse();
+            }
+        }
+    }
+
     private static ChangelogRecord snapshotChunk(int seq, TableSchema table, String copyText, long micros) {
         byte[] data = copyText.getBytes(StandardCharsets.UTF_8);
         int rows = (int) copyText.chars().filter(ch -> ch == '\n').count();
