@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bifrost.apply.ApplyProperties;
+import dev.bifrost.apply.OneTarget;
 import dev.bifrost.model.ChangelogRecord;
 import dev.bifrost.model.ChangelogSerde;
 import dev.bifrost.model.Column;
@@ -69,12 +70,8 @@ class TargetReplicatorIT {
                         return super.createConsumer(groupId, clientIdPrefix);
                     }
                 };
-                ApplyProperties.Target target = new ApplyProperties.Target(postgres.jdbcUrl("target"),
-                        PostgresServer.USER, null);
-                ApplyProperties properties = new ApplyProperties("thordb", Map.of("t", target),
-                        new ApplyProperties.Batch(10_000, 20_000),
-                        new ApplyProperties.Retry(Duration.ofSeconds(1), Duration.ofSeconds(2)),
-                        Duration.ofMillis(100));
+                ApplyProperties.Target target = OneTarget.target(postgres);
+                ApplyProperties properties = OneTarget.properties(target);
                 TargetReplicator replicator = new TargetReplicator("t", target, properties, consumers, TOPIC,
                         new SimpleMeterRegistry());
                 Thread thread = new Thread(replicator, "apply-t");

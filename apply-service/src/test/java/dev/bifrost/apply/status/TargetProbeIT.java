@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bifrost.apply.ApplyProperties;
+import dev.bifrost.apply.OneTarget;
 import dev.bifrost.testsupport.PostgresServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -12,7 +13,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,12 +33,7 @@ class TargetProbeIT {
                 s.execute("CREATE TABLE bifrost.dead_letter (id bigint)");
                 s.execute("INSERT INTO bifrost.dead_letter VALUES (1), (2), (3)");
             }
-            ApplyProperties.Target target = new ApplyProperties.Target(postgres.jdbcUrl("target"),
-                    PostgresServer.USER, null);
-            ApplyProperties properties = new ApplyProperties("thordb", Map.of("t", target),
-                    new ApplyProperties.Batch(10_000, 20_000),
-                    new ApplyProperties.Retry(Duration.ofSeconds(1), Duration.ofSeconds(2)),
-                    Duration.ofMillis(100));
+            ApplyProperties properties = OneTarget.properties(OneTarget.target(postgres));
             try (TargetProbe probe = new TargetProbe(properties)) {
                 probe.probeAll();
                 assertThat(probe.probe("t").reachable()).isTrue();
@@ -81,12 +76,7 @@ class TargetProbeIT {
     void logsInAgainOnceItsConnectionIsOldSoThatATargetRefusingLoginsShowsAsUnreachable() throws Exception {
         try (PostgresServer postgres = PostgresServer.start("probe-age")) {
             postgres.createDatabase("target");
-            ApplyProperties.Target target = new ApplyProperties.Target(postgres.jdbcUrl("target"),
-                    PostgresServer.USER, null);
-            ApplyProperties properties = new ApplyProperties("thordb", Map.of("t", target),
-                    new ApplyProperties.Batch(10_000, 20_000),
-                    new ApplyProperties.Retry(Duration.ofSeconds(1), Duration.ofSeconds(2)),
-                    Duration.ofMillis(100));
+            ApplyProperties properties = OneTarget.properties(OneTarget.target(postgres));
             try (TargetProbe probe = new TargetProbe(properties, Duration.ofMillis(300))) {
                 probe.probeAll();
                 assertThat(probe.probe("t").reachable()).isTrue();
