@@ -290,7 +290,7 @@ public final class ApplySession {
             if (timestamp) {
                 tx.timestamped.put(name, table);
             }
-            stats.copied(table.qualifiedName(), rows.rows() - setAside);
+            stats.copied(name, rows.rows() - setAside);
         } catch (SQLException e) {
             if (chunk == null || SqlErrors.isRetriable(e)) {
                 throw e;

@@ -26,8 +26,8 @@ import org.springframework.stereotype.Component;
  * <p>One connection per target is kept open between probes: a new one every few seconds would cost the
  * target a backend start and both sides a SCRAM key derivation each time. A connection that fails is closed
  * and a fresh one tried at once, so a restarted target shows as reachable on the next probe; and none is
- * kept longer than a minute ({@link #MAX_AGE}), so that a target that no longer lets Bifrost log in (a changed
- * password or {@code pg_hba.conf}, no connection slots left) shows as unreachable within that time.
+ * kept longer than a minute ({@link #MAX_AGE}), so that a target that no longer lets Bifrost log in (a
+ * changed password or {@code pg_hba.conf}, no connection slots left) shows as unreachable within that time.
  */
 @Component
 class TargetProbe implements AutoCloseable {
@@ -50,12 +50,11 @@ class TargetProbe implements AutoCloseable {
     }
 
     private final ApplyProperties properties;
+    private final Duration maxAge;
     private final Map<String, Probe> probes = new ConcurrentHashMap<>();
     /** Guarded by this object's lock: the scheduler's thread probes, the shutdown closes. */
     private final Map<String, Kept> connections = new HashMap<>();
     private boolean closed;
-
-    private final Duration maxAge;
 
     @Autowired
     TargetProbe(ApplyProperties properties) {
