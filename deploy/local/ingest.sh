@@ -47,13 +47,13 @@ DB_PASSWORD=$(
 port_open "$(pg_port thordb)" || die "thordb does not answer on 127.0.0.1:$(pg_port thordb); start it with deploy/local/up.sh"
 
 find_java
-jar=$(find "$REPO/capture-service/target" -maxdepth 1 -name 'capture-service-*-exec.jar' -printf '%T@ %p\n' 2>/dev/null |
-    sort -n | tail -n 1 | cut -d' ' -f2-)
+# as up.sh runs the service: unpacked (see unpacked_jar in lib.sh)
+jar=$(unpacked_jar capture-service)
 if [[ -z $jar ]]; then
     log "building capture-service (./mvnw -B -q -DskipTests -pl capture-service -am package)"
     (cd "$REPO" && MAVEN_OPTS=${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow} \
         ./mvnw -B -q -DskipTests -pl capture-service -am package) || die "the build failed"
-    jar=$(find "$REPO/capture-service/target" -maxdepth 1 -name 'capture-service-*-exec.jar' | head -n 1)
+    jar=$(unpacked_jar capture-service)
 fi
 
 mapfile -t JVM_QUIET < <(jvm_quiet_flags)
