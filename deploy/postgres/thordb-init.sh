@@ -7,7 +7,9 @@
 # and Debezium's offsets), CREATE on the database because it runs CREATE SCHEMA IF NOT EXISTS
 # (PostgreSQL checks that privilege even when the schema exists).
 # The publication FOR TABLES IN SCHEMA needs a superuser (PostgreSQL 15+), so it is created here;
-# capture-service only checks that it exists and covers both schemas.
+# capture-service only checks that it exists and covers both schemas. So does the DDL event trigger
+# (capture-service's db/ddl/ddl-capture.sql, mounted beside this script as 20-ddl-capture.sql), which
+# puts schema changes into the WAL stream; capture-service refuses to stream without it.
 #
 # Environment: POSTGRES_USER, POSTGRES_DB (set by the image), THORDB_CAPTURE_PASSWORD (compose).
 set -eo pipefail

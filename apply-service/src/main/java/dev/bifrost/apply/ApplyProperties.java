@@ -8,6 +8,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.util.Map;
+import dev.bifrost.apply.schema.TargetTables;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -19,6 +21,9 @@ import org.springframework.validation.annotation.Validated;
  * @param batch       how much is applied per target transaction
  * @param retry       back-off after a failure (target unreachable, say)
  * @param pollTimeout how long one poll of the changelog waits for records
+ * @param replicatedAtColumn the column Bifrost adds to every target table for the source commit time of the
+ *                    row's last change (default {@code replicated_at}); a table whose source has a column of that
+ *                    name goes without it
  */
 @Validated
 @ConfigurationProperties("bifrost.apply")
@@ -28,13 +33,33 @@ public record ApplyProperties(
                 message = "target names are lower-case letters, digits, _ and -") String, @Valid @NotNull Target> targets,
         @Valid @NotNull Batch batch,
         @Valid @NotNull Retry retry,
-        @NotNull Duration pollTimeout) {
+        @NotNull Duration pollTimeout,
+        @Pattern(regexp = "[^\\x00]{1,63}", message = "must be a column name of 1 to 63 characters")
+        @Nullable String replicatedAtColumn) {
 
-    /** One target database; the password comes from the environment. */
+    public ApplyProperties {
+        replicatedAtColumn = replicatedAtColumn == null ? TargetTables.REPLICATED_AT : replicatedAtColumn;
+    }
+
+    /**
+     * One target database; the password comes from the environment.
+     *
+     * @param onError what happens when a change can never be applied to this target (its own constraint, say):
+     *                {@code stop} (the default) keeps the target at the last whole source transaction and shows
+     *                the table, position and PostgreSQL's message on its status, trying again with back-off until
+     *                the cause is fixed; {@code dead-letter} writes the source transactions up to that point again
+     *                change by change and sets aside, in the dead-letter store, only the changes that fail, so a
+     *                source transaction may then be applied in part
+     */
     public record Target(
             @NotBlank @Pattern(regexp = "jdbc:postgresql:.*", message = "must be a jdbc:postgresql: URL") String url,
             @NotBlank String username,
-            String password) {
+            String password,
+            @Nullable OnError onError) {
+
+        public Target {
+            onError = onError == null ? OnError.STOP : onError;
+        }
 
         @Override
         public String toString() {
@@ -50,6 +75,9 @@ public record ApplyProperties(
      */
     public record Batch(@Min(1) int maxChanges, @Min(1) int spillChanges) {
     }
+
+    /** What a target does with a change it can never apply. */
+    public enum OnError { STOP, DEAD_LETTER }
 
     /** Exponential back-off between {@code initial} and {@code max}. */
     public record Retry(@NotNull Duration initial, @NotNull Duration max) {

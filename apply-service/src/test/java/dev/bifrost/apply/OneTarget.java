@@ -11,11 +11,11 @@ public final class OneTarget {
     }
 
     public static ApplyProperties.Target target(PostgresServer postgres) {
-        return new ApplyProperties.Target(postgres.jdbcUrl("target"), PostgresServer.USER, null);
+        return new ApplyProperties.Target(postgres.jdbcUrl("target"), PostgresServer.USER, null, null);
     }
 
     public static ApplyProperties properties(ApplyProperties.Target target) {
         return new ApplyProperties("thordb", Map.of("t", target), new ApplyProperties.Batch(10_000, 20_000),
-                new ApplyProperties.Retry(Duration.ofSeconds(1), Duration.ofSeconds(2)), Duration.ofMillis(100));
+                new ApplyProperties.Retry(Duration.ofSeconds(1), Duration.ofSeconds(2)), Duration.ofMillis(100), null);
     }
 }

@@ -28,13 +28,23 @@ public final class ThorDatabase {
         this.dataSource = new DriverManagerDataSource(url, PostgresServer.USER, "");
     }
 
-    public static ThorDatabase create(PostgresServer server) {
+    public static ThorDatabase create(PostgresServer server) throws SQLException {
         String name = "thordb_" + COUNT.incrementAndGet();
         server.createDatabase(name);
         ThorDatabase db = new ThorDatabase(server.jdbcUrl(name));
         Flyway.configure().dataSource(db.url, PostgresServer.USER, "").schemas("bifrost").createSchemas(true)
                 .load().migrate();
+        db.installDdlCapture();
         return db;
+    }
+
+    /** The event trigger that writes schema changes into the WAL, as a superuser installs it on ThorDB. */
+    public void installDdlCapture() throws SQLException {
+        try (var in = ThorDatabase.class.getClassLoader().getResourceAsStream("db/ddl/ddl-capture.sql")) {
+            execute(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public DataSource dataSource() {

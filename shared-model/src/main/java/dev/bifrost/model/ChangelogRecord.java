@@ -27,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param changes          the row changes, in source order
  * @param copy             for a chunk of the initial snapshot: rows of {@code tables[0]} in COPY text format
  *                         (then {@code changes} is empty); null otherwise
+ * @param schemaChanges    changes of table shapes, each at its position among {@code changes}, in order
  */
 public record ChangelogRecord(
         int version,
@@ -38,19 +39,34 @@ public record ChangelogRecord(
         long commitTimeMicros,
         List<TableSchema> tables,
         List<RowChange> changes,
-        @Nullable CopyRows copy) {
+        @Nullable CopyRows copy,
+        List<SchemaChange> schemaChanges) {
 
     public ChangelogRecord {
         tables = List.copyOf(tables);
         changes = List.copyOf(changes);
+        schemaChanges = List.copyOf(schemaChanges);
         if (copy != null && (tables.size() != 1 || !changes.isEmpty())) {
             throw new IllegalArgumentException("COPY rows belong to exactly one table and come without changes");
+        }
+        int at = 0;
+        for (SchemaChange change : schemaChanges) {
+            if (change.at() < at || change.at() > changes.size()) {
+                throw new IllegalArgumentException("schema change at " + change.at() + " out of order or past the "
+                        + changes.size() + " changes");
+            }
+            at = change.at();
         }
     }
 
     public ChangelogRecord(int version, Kind kind, long xid, int seq, boolean last, long commitLsn,
+            long commitTimeMicros, List<TableSchema> tables, List<RowChange> changes, @Nullable CopyRows copy) {
+        this(version, kind, xid, seq, last, commitLsn, commitTimeMicros, tables, changes, copy, List.of());
+    }
+
+    public ChangelogRecord(int version, Kind kind, long xid, int seq, boolean last, long commitLsn,
             long commitTimeMicros, List<TableSchema> tables, List<RowChange> changes) {
-        this(version, kind, xid, seq, last, commitLsn, commitTimeMicros, tables, changes, null);
+        this(version, kind, xid, seq, last, commitLsn, commitTimeMicros, tables, changes, null, List.of());
     }
 
     /** A chunk of the initial snapshot carrying rows of {@code table} in COPY text format. */
@@ -77,8 +93,10 @@ public record ChangelogRecord(
         /** No data: the source had nothing more to send at {@code commitTimeMicros}. */
         HEARTBEAT,
         /**
-         * No data: the tables the capture publishes, sent when it starts, so that targets hold every table,
-         * empty ones included. Not a transaction: readers create missing tables and columns, nothing else.
+         * No data: the tables the capture published, as today's catalog had them when it started (capture-service
+         * before format version 3, which had no schema changes in the stream). Not a transaction: readers create
+         * missing tables and columns, nothing else. No longer written: the initial snapshot carries every table,
+         * and schema changes travel in their transactions.
          */
         SCHEMA
     }

@@ -27,9 +27,10 @@ public final class ChangelogSerde {
 
     /**
      * The format version this code writes and the newest it reads. 2 added COPY rows; a reader of version 1
-     * would skip them unnoticed, so it must refuse the records instead.
+     * would skip them unnoticed, so it must refuse the records instead. 3 added schema changes ({@code "sc"})
+     * and the source identities of tables and columns (oid, attnum), generated expressions and fast defaults.
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
@@ -47,20 +48,7 @@ public final class ChangelogSerde {
             g.writeNumberField("ts", record.commitTimeMicros());
             g.writeArrayFieldStart("t");
             for (TableSchema table : record.tables()) {
-                g.writeStartArray();
-                g.writeString(table.schema());
-                g.writeString(table.name());
-                g.writeStartArray();
-                for (Column column : table.columns()) {
-                    g.writeStartArray();
-                    g.writeString(column.name());
-                    g.writeString(column.type());
-                    g.writeBoolean(column.nullable());
-                    g.writeBoolean(column.primaryKey());
-                    g.writeEndArray();
-                }
-                g.writeEndArray();
-                g.writeEndArray();
+                writeTable(g, table);
             }
             g.writeEndArray();
             g.writeArrayFieldStart("c");
@@ -74,6 +62,17 @@ public final class ChangelogSerde {
                 g.writeEndArray();
             }
             g.writeEndArray();
+            if (!record.schemaChanges().isEmpty()) {
+                g.writeArrayFieldStart("sc");
+                for (SchemaChange change : record.schemaChanges()) {
+                    g.writeStartArray();
+                    g.writeNumber(change.at());
+                    writeTable(g, change.before());
+                    writeTable(g, change.after());
+                    g.writeEndArray();
+                }
+                g.writeEndArray();
+            }
             CopyRows copy = record.copy();
             if (copy != null) {
                 g.writeNumberField("cp", copy.rows());
@@ -89,6 +88,32 @@ public final class ChangelogSerde {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /** {@code [schema, name, [[column, type, nullable, key, attnum, generated, missing], ...], oid]} or null. */
+    private static void writeTable(JsonGenerator g, @Nullable TableSchema table) throws IOException {
+        if (table == null) {
+            g.writeNull();
+            return;
+        }
+        g.writeStartArray();
+        g.writeString(table.schema());
+        g.writeString(table.name());
+        g.writeStartArray();
+        for (Column column : table.columns()) {
+            g.writeStartArray();
+            g.writeString(column.name());
+            g.writeString(column.type());
+            g.writeBoolean(column.nullable());
+            g.writeBoolean(column.primaryKey());
+            g.writeNumber(column.attnum());
+            g.writeString(column.generated());
+            g.writeString(column.missing());
+            g.writeEndArray();
+        }
+        g.writeEndArray();
+        g.writeNumber(table.oid());
+        g.writeEndArray();
     }
 
     private static void writeValues(JsonGenerator g, @Nullable String @Nullable [] values) throws IOException {
@@ -135,6 +160,7 @@ public final class ChangelogSerde {
         long ts = 0;
         List<TableSchema> tables = List.of();
         List<RowChange> changes = List.of();
+        List<SchemaChange> schemaChanges = List.of();
         int copyRows = -1;
         int copyBytes = -1;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -157,6 +183,7 @@ public final class ChangelogSerde {
                 case "ts" -> ts = p.getLongValue();
                 case "t" -> tables = readTables(p);
                 case "c" -> changes = readChanges(p);
+                case "sc" -> schemaChanges = readSchemaChanges(p);
                 case "cp" -> copyRows = p.getIntValue();
                 case "cb" -> copyBytes = p.getIntValue();
                 default -> p.skipChildren();
@@ -166,7 +193,7 @@ public final class ChangelogSerde {
             throw new ChangelogFormatException("changelog record lacks its version or kind");
         }
         CopyRows copy = copyRows < 0 ? null : new CopyRows(copyRows, copyPayload(bytes, copyBytes));
-        return new ChangelogRecord(version, kind, xid, seq, last, lsn, ts, tables, changes, copy);
+        return new ChangelogRecord(version, kind, xid, seq, last, lsn, ts, tables, changes, copy, schemaChanges);
     }
 
     private static byte[] copyPayload(byte[] bytes, int length) {
@@ -206,22 +233,54 @@ public final class ChangelogSerde {
         check(p, JsonToken.START_ARRAY);
         List<TableSchema> tables = new ArrayList<>();
         while (p.nextToken() == JsonToken.START_ARRAY) {
-            String schema = nextText(p);
-            String name = nextText(p);
-            expect(p, JsonToken.START_ARRAY);
-            List<Column> columns = new ArrayList<>();
-            while (p.nextToken() == JsonToken.START_ARRAY) {
-                String column = nextText(p);
-                String type = nextText(p);
-                boolean nullable = p.nextBooleanValue();
-                boolean primaryKey = p.nextBooleanValue();
-                expect(p, JsonToken.END_ARRAY);
-                columns.add(new Column(column, type, nullable, primaryKey));
-            }
-            expect(p, JsonToken.END_ARRAY);
-            tables.add(new TableSchema(schema, name, columns));
+            tables.add(readTable(p));
         }
         return tables;
+    }
+
+    private static List<SchemaChange> readSchemaChanges(JsonParser p) throws IOException {
+        check(p, JsonToken.START_ARRAY);
+        List<SchemaChange> changes = new ArrayList<>();
+        while (p.nextToken() == JsonToken.START_ARRAY) {
+            p.nextToken();
+            int at = p.getIntValue();
+            TableSchema before = p.nextToken() == JsonToken.VALUE_NULL ? null : readTable(p);
+            TableSchema after = p.nextToken() == JsonToken.VALUE_NULL ? null : readTable(p);
+            expect(p, JsonToken.END_ARRAY);
+            changes.add(new SchemaChange(at, before, after));
+        }
+        return changes;
+    }
+
+    /** A table, the parser on its opening bracket; versions before 3 lack the oid and the columns' last three. */
+    private static TableSchema readTable(JsonParser p) throws IOException {
+        check(p, JsonToken.START_ARRAY);
+        String schema = nextText(p);
+        String name = nextText(p);
+        expect(p, JsonToken.START_ARRAY);
+        List<Column> columns = new ArrayList<>();
+        while (p.nextToken() == JsonToken.START_ARRAY) {
+            String column = nextText(p);
+            String type = nextText(p);
+            boolean nullable = p.nextBooleanValue();
+            boolean primaryKey = p.nextBooleanValue();
+            int attnum = 0;
+            String generated = null;
+            String missing = null;
+            if (p.nextToken() != JsonToken.END_ARRAY) {
+                attnum = p.getIntValue();
+                generated = p.nextTextValue();
+                missing = p.nextTextValue();
+                expect(p, JsonToken.END_ARRAY);
+            }
+            columns.add(new Column(column, type, nullable, primaryKey, attnum, generated, missing));
+        }
+        long oid = 0;
+        if (p.nextToken() != JsonToken.END_ARRAY) {
+            oid = p.getLongValue();
+            expect(p, JsonToken.END_ARRAY);
+        }
+        return new TableSchema(schema, name, columns, oid);
     }
 
     private static List<RowChange> readChanges(JsonParser p) throws IOException {

@@ -9,14 +9,19 @@ import java.util.List;
  * @param schema  source schema name
  * @param name    source table name
  * @param columns every column, in source order; {@link RowChange#row()} values follow this order
+ * @param oid     the table's identity on the source ({@code pg_class.oid}), which a rename keeps; 0 when unknown
  */
-public record TableSchema(String schema, String name, List<Column> columns) {
+public record TableSchema(String schema, String name, List<Column> columns, long oid) {
 
     public TableSchema {
         columns = List.copyOf(columns);
     }
 
-    /** Positions in {@link #columns()} of the primary-key columns, in key order. */
+    public TableSchema(String schema, String name, List<Column> columns) {
+        this(schema, name, columns, 0);
+    }
+
+    /** Positions in {@link #columns()} of the replication-key columns, in key order; empty for a keyless table. */
     public int[] keyIndexes() {
         List<Integer> keys = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
@@ -25,6 +30,11 @@ public record TableSchema(String schema, String name, List<Column> columns) {
             }
         }
         return keys.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Whether the table has no replication key: its updates and deletes carry the whole old row. */
+    public boolean keyless() {
+        return columns.stream().noneMatch(Column::primaryKey);
     }
 
     public String qualifiedName() {

@@ -34,6 +34,46 @@ class ChangelogSerdeTest {
     }
 
     @Test
+    void roundTripsSchemaChangesAtTheirPositionsWithTheSourceIdentities() {
+        TableSchema before = new TableSchema("raw", "t", List.of(
+                new Column("id", "bigint", false, true, 1, null, null),
+                new Column("old name", "integer", true, false, 2, null, null)), 16384);
+        TableSchema after = new TableSchema("raw", "t2", List.of(
+                new Column("id", "bigint", false, true, 1, null, null),
+                new Column("new \"name\"", "bigint", false, false, 2, null, null),
+                new Column("added", "text", true, false, 4, null, "it's a default"),
+                new Column("twice", "bigint", true, false, 5, "(id * 2)", null)), 16384);
+        ChangelogRecord record = new ChangelogRecord(ChangelogSerde.VERSION, ChangelogRecord.Kind.TRANSACTION, 7L, 0,
+                true, 99L, 5L, List.of(before, after), List.of(RowChange.insert(0, new String[] {"1", "2"}),
+                        RowChange.insert(1, new String[] {"2", "3", null, null})), null,
+                List.of(new SchemaChange(1, before, after), new SchemaChange(2, null, TABLE),
+                        new SchemaChange(2, TABLE, null)));
+
+        ChangelogRecord read = serde.deserialize(serde.serialize(record));
+
+        assertThat(read).isEqualTo(record);
+        assertThat(read.schemaChanges().get(0).after().columns().get(3).generated()).isEqualTo("(id * 2)");
+        assertThat(read.schemaChanges().get(0).after().columns().get(2).missing()).isEqualTo("it's a default");
+        assertThat(read.schemaChanges().get(0).before().oid()).isEqualTo(16384);
+        assertThatThrownBy(() -> new ChangelogRecord(ChangelogSerde.VERSION, ChangelogRecord.Kind.TRANSACTION, 7L, 0,
+                true, 99L, 5L, List.of(), List.of(), null, List.of(new SchemaChange(1, before, after))))
+                .as("a schema change past the changes").isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void readsTheTablesOfVersion2Records() {
+        String v2 = "{\"v\":2,\"k\":\"T\",\"x\":1,\"s\":0,\"l\":true,\"lsn\":5,\"ts\":6,"
+                + "\"t\":[[\"raw\",\"t\",[[\"id\",\"bigint\",false,true],[\"v\",\"text\",true,false]]]],"
+                + "\"c\":[[0,\"I\",null,[\"1\",\"a\"],[]]]}";
+
+        ChangelogRecord read = serde.deserialize(v2.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(read.tables().get(0)).isEqualTo(new TableSchema("raw", "t", List.of(
+                new Column("id", "bigint", false, true), new Column("v", "text", true, false))));
+        assertThat(read.schemaChanges()).isEmpty();
+    }
+
+    @Test
     void roundTripsHeartbeatsSchemaAnnouncementsAndSnapshotChunks() {
         ChangelogRecord heartbeat = ChangelogRecord.heartbeat(99L, 1_700_000_000_000_000L);
         ChangelogRecord snapshot = new ChangelogRecord(ChangelogSerde.VERSION, ChangelogRecord.Kind.SNAPSHOT, 7, 0,

@@ -101,26 +101,48 @@ final class BifrostStack implements AutoCloseable {
         return differences(TARGETS);
     }
 
-    /** Every table whose checksum differs between the source and one of the given targets. */
+    /**
+     * Every table whose checksum differs between the source and one of the given targets, whose columns differ
+     * (the target's {@code replicated_at} aside), or that a target has and the source does not.
+     */
     List<String> differences(List<String> targetDatabases) throws SQLException {
         List<String> differences = new ArrayList<>();
         try (Connection source = source()) {
             for (String schema : SCHEMAS) {
-                for (String table : TableChecksum.tables(source, schema)) {
+                List<String> sourceTables = TableChecksum.tables(source, schema);
+                for (String table : sourceTables) {
                     List<String> columns = TableChecksum.columns(source, schema, table);
                     List<String> key = TableChecksum.primaryKey(source, schema, table);
                     String expected = TableChecksum.checksum(source, schema, table, columns, key);
                     for (String target : targetDatabases) {
                         String actual;
                         try (Connection t = target(target)) {
-                            actual = TableChecksum.tables(t, schema).contains(table)
-                                    ? TableChecksum.checksum(t, schema, table, columns, key) : "missing";
+                            if (!TableChecksum.tables(t, schema).contains(table)) {
+                                actual = "missing";
+                            } else {
+                                List<String> targetColumns = new ArrayList<>(TableChecksum.columns(t, schema, table));
+                                if (!columns.contains("replicated_at")) {
+                                    targetColumns.remove("replicated_at");
+                                }
+                                actual = targetColumns.equals(columns)
+                                        ? TableChecksum.checksum(t, schema, table, columns, key)
+                                        : "columns " + targetColumns + " instead of " + columns;
+                            }
                         } catch (SQLException notCaughtUpYet) {
                             // a column the target does not have yet, say
                             actual = notCaughtUpYet.getMessage();
                         }
                         if (!expected.equals(actual)) {
                             differences.add(target + ":" + schema + "." + table + " " + actual + " != " + expected);
+                        }
+                    }
+                }
+                for (String target : targetDatabases) {
+                    try (Connection t = target(target)) {
+                        for (String table : TableChecksum.tables(t, schema)) {
+                            if (!sourceTables.contains(table)) {
+                                differences.add(target + ":" + schema + "." + table + " exists, not on the source");
+                            }
                         }
                     }
                 }

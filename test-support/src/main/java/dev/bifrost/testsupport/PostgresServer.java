@@ -125,6 +125,11 @@ public final class PostgresServer implements AutoCloseable {
         return port;
     }
 
+    /** The directory of the server's binaries, which holds its client programs too (psql, pgbench). */
+    public Path bin() {
+        return bin;
+    }
+
     public String jdbcUrl(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }

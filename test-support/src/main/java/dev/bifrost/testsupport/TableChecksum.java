@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Content checksums of tables: md5 of every row's text, in primary-key order, over the columns of the
- * source table (targets have an extra {@code replicated_at} column that the checksum leaves out).
+ * Content checksums of tables: md5 of every row's text, in primary-key order (a keyless table's rows in the
+ * order of their text, so that it compares as a multiset), over the columns of the source table (targets have an
+ * extra {@code replicated_at} column that the checksum leaves out).
  */
 public final class TableChecksum {
 
@@ -51,7 +52,8 @@ public final class TableChecksum {
     public static String checksum(Connection c, String schema, String table, List<String> columns, List<String> key)
             throws SQLException {
         String cols = columns.stream().map(TableChecksum::quote).collect(Collectors.joining(", "));
-        String order = key.stream().map(TableChecksum::quote).collect(Collectors.joining(", "));
+        String order = key.isEmpty() ? "row(" + cols + ")::text"
+                : key.stream().map(TableChecksum::quote).collect(Collectors.joining(", "));
         String sql = "SELECT count(*), coalesce(md5(string_agg(row(" + cols + ")::text, E'\\n' ORDER BY " + order
                 + ")), '') FROM " + quote(schema) + "." + quote(table);
         try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {

@@ -2,12 +2,14 @@ package dev.bifrost.apply.apply;
 
 import dev.bifrost.apply.deadletter.DeadLetterStore;
 import dev.bifrost.apply.deadletter.DeadLetterStore.DeadLetter;
+import dev.bifrost.apply.schema.ShapeChanges;
 import dev.bifrost.apply.schema.TargetTables;
 import dev.bifrost.model.ChangelogFormatException;
 import dev.bifrost.model.ChangelogRecord;
 import dev.bifrost.model.ChangelogSerde;
 import dev.bifrost.model.CopyRows;
 import dev.bifrost.model.RowChange;
+import dev.bifrost.model.SchemaChange;
 import dev.bifrost.model.TableSchema;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -75,8 +77,9 @@ public final class ApplySession {
     private final String topic;
     private final int partition;
     private final int spillChanges;
-    private final TargetTables tables = new TargetTables();
-    private final TableWriter writer = new TableWriter();
+    private final TargetTables tables;
+    private final TableWriter writer;
+    private final ShapeChanges shapes;
     private final DeadLetterStore deadLetters = new DeadLetterStore();
     private final ChangelogSerde serde = new ChangelogSerde();
     private final ChangeBuffer batch = new ChangeBuffer();
@@ -92,6 +95,18 @@ public final class ApplySession {
     private long boundaryTimestamp;
 
     public ApplySession(Connection c, String topic, int partition, int spillChanges, ApplyStats stats) {
+        this(c, topic, partition, spillChanges, stats, TargetTables.REPLICATED_AT);
+    }
+
+    /**
+     * @param stampColumn the column of each target table that holds the source commit time of the row's last
+     *                    change (left out of tables whose source has a column of that name)
+     */
+    public ApplySession(Connection c, String topic, int partition, int spillChanges, ApplyStats stats,
+            String stampColumn) {
+        this.tables = new TargetTables(stampColumn);
+        this.writer = new TableWriter(tables);
+        this.shapes = new ShapeChanges(tables);
         this.c = c;
         this.topic = topic;
         this.partition = partition;
@@ -206,15 +221,32 @@ public final class ApplySession {
         if (record.copy() != null) {
             copy(tx, record, offset, value);
         }
-        for (RowChange change : record.changes()) {
-            tx.changes.add(new Change(record.tables().get(change.table()), change, record.commitTimeMicros(),
-                    record.xid(), offset));
+        int from = 0;
+        for (SchemaChange shape : record.schemaChanges()) {
+            addChanges(tx, record, offset, from, shape.at());
+            from = shape.at();
+            // the rows before it are written in the old shape, under the transaction's savepoint
+            spill(tx);
+            try {
+                shapes.apply(c, shape);
+            } catch (SQLException e) {
+                throw new SQLException("schema change of " + shape.qualifiedName() + " in transaction "
+                        + record.xid() + ": " + e.getMessage(), e.getSQLState(), e);
+            }
         }
+        addChanges(tx, record, offset, from, record.changes().size());
         if (tx.changes.size() >= spillChanges) {
             spill(tx);
         }
         if (record.last()) {
             finish(tx, record, offset);
+        }
+    }
+
+    private static void addChanges(OpenTransaction tx, ChangelogRecord record, long offset, int from, int to) {
+        for (RowChange change : record.changes().subList(from, to)) {
+            tx.changes.add(new Change(record.tables().get(change.table()), change, record.commitTimeMicros(),
+                    record.xid(), offset));
         }
     }
 
@@ -446,7 +478,7 @@ public final class ApplySession {
 
     private void flushBatch() throws SQLException {
         if (!batch.isEmpty()) {
-            writer.write(c, tables, batch);
+            writer.write(c, batch);
             batch.clear();
         }
     }
@@ -457,7 +489,7 @@ public final class ApplySession {
             for (Change change : changes) {
                 addTo(buffer, change);
             }
-            writer.write(c, tables, buffer);
+            writer.write(c, buffer);
             return;
         }
         Savepoint whole = c.setSavepoint();
@@ -466,7 +498,7 @@ public final class ApplySession {
             for (Change change : changes) {
                 addTo(buffer, change);
             }
-            writer.write(c, tables, buffer);
+            writer.write(c, buffer);
             c.releaseSavepoint(whole);
             return;
         } catch (SQLException e) {
@@ -481,7 +513,7 @@ public final class ApplySession {
             try {
                 ChangeBuffer buffer = new ChangeBuffer();
                 addTo(buffer, change);
-                writer.write(c, tables, buffer);
+                writer.write(c, buffer);
                 c.releaseSavepoint(one);
             } catch (SQLException e) {
                 if (SqlErrors.isRetriable(e)) {

@@ -30,10 +30,15 @@ final class ChangeBuffer {
     private final Map<String, TableChanges> tables = new LinkedHashMap<>();
     private int size;
 
-    /** The pending state of one key. {@code row} is null for a delete; rows follow {@code TableChanges.schema}. */
+    /**
+     * The pending state of one key: for a delete its key values, else the row, which follows
+     * {@code TableChanges.schema}. A keyless table's changes are each their own entry, in order; its updates and
+     * deletes carry the whole old row in {@code old} (a delete: in {@code values}).
+     */
     static final class Pending {
         final RowChange.Op op;
         final @Nullable String[] values;
+        @Nullable String[] old;
         int[] unchanged;
         final long commitMicros;
         /**
@@ -62,6 +67,8 @@ final class ChangeBuffer {
         int[] keyIndexes;
         boolean truncate;
         final Map<Key, Pending> rows = new LinkedHashMap<>();
+        /** Whether a keyless table has updates or deletes pending, which must be written in order. */
+        boolean keylessEdits;
         private long keyless;
 
         TableChanges(TableSchema schema) {
@@ -106,9 +113,14 @@ final class ChangeBuffer {
                 size -= t.rows.size();
                 t.rows.clear();
                 t.truncate = true;
+                t.keylessEdits = false;
             }
             case DELETE -> {
-                requireKey(t, change);
+                if (t.keyIndexes.length == 0) {
+                    // its whole old row: the row to delete, and what finds it
+                    addKeyless(t, change, change.key(), commitMicros);
+                    return;
+                }
                 Key key = new Key(change.key());
                 Pending earlier = t.rows.get(key);
                 put(t, key, new Pending(RowChange.Op.DELETE, change.key(), new int[0], commitMicros,
@@ -117,12 +129,7 @@ final class ChangeBuffer {
             case INSERT, UPDATE -> {
                 String[] row = change.row();
                 if (t.keyIndexes.length == 0) {
-                    if (change.op() == RowChange.Op.UPDATE) {
-                        requireKey(t, change);
-                    }
-                    put(t, new Key(new String[] {"\0keyless", Long.toString(t.keyless++)}),
-                            new Pending(change.op(), row, change.unchanged(), commitMicros,
-                                    change.op() == RowChange.Op.INSERT));
+                    addKeyless(t, change, row, commitMicros);
                     return;
                 }
                 Key key = keyOf(t.keyIndexes, row);
@@ -138,11 +145,20 @@ final class ChangeBuffer {
         }
     }
 
-    private static void requireKey(TableChanges t, RowChange change) {
-        if (t.keyIndexes.length == 0) {
-            throw new UnappliableChangeException("table " + t.schema.qualifiedName() + " has no primary key, so "
-                    + "its " + change.op() + " cannot be applied to a replica; give it a primary key");
+    /** A keyless table's change, kept in order: an update or delete finds its row by the whole old row. */
+    private void addKeyless(TableChanges t, RowChange change, @Nullable String[] values, long commitMicros) {
+        Pending pending = new Pending(change.op(), values, change.unchanged(), commitMicros,
+                change.op() == RowChange.Op.INSERT);
+        if (change.op() != RowChange.Op.INSERT) {
+            if (change.key() == null) {
+                throw new UnappliableChangeException("table " + t.schema.qualifiedName() + " has no primary key and "
+                        + "its " + change.op() + " came without the old row; give it a primary key or REPLICA "
+                        + "IDENTITY FULL");
+            }
+            pending.old = change.key();
+            t.keylessEdits = true;
         }
+        put(t, new Key(new String[] {"\0keyless", Long.toString(t.keyless++)}), pending);
     }
 
     private void put(TableChanges t, Key key, Pending pending) {
@@ -174,9 +190,10 @@ final class ChangeBuffer {
         Collection<Column> columns = newer.columns();
         for (Map.Entry<Key, Pending> entry : t.rows.entrySet()) {
             Pending p = entry.getValue();
-            if (p.isDelete()) {
+            if (p.isDelete() && p.old == null) {
                 continue;
             }
+            String[] oldRow = p.old == null ? null : new String[columns.size()];
             String[] values = new String[columns.size()];
             int[] missing = new int[columns.size()];
             int n = 0;
@@ -188,9 +205,14 @@ final class ChangeBuffer {
                 } else {
                     values[i] = p.values[old];
                 }
+                if (oldRow != null && old != null) {
+                    oldRow[i] = p.old[old];
+                }
                 i++;
             }
-            entry.setValue(new Pending(p.op, values, Arrays.copyOf(missing, n), p.commitMicros, p.fresh));
+            Pending relaid = new Pending(p.op, values, Arrays.copyOf(missing, n), p.commitMicros, p.fresh);
+            relaid.old = oldRow;
+            entry.setValue(relaid);
         }
         t.schema = newer;
         t.keyIndexes = newer.keyIndexes();

@@ -29,53 +29,76 @@ final class TableWriter {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TableWriter.class);
 
-    private static final String REPLICATED_AT = TargetTables.REPLICATED_AT;
-
     /** Below this many new rows, one upsert statement costs less than a COPY under a savepoint. */
     static final int MIN_COPY_ROWS = 64;
 
     private final Map<String, String> sqlCache = new HashMap<>();
+    private final TargetTables targetTables;
+    private final KeylessWriter keyless;
 
-    /** Writes everything in the buffer, creating or evolving each table first. */
-    void write(Connection c, TargetTables targetTables, ChangeBuffer buffer) throws SQLException {
+    TableWriter(TargetTables targetTables) {
+        this.targetTables = targetTables;
+        this.keyless = new KeylessWriter(targetTables);
+    }
+
+    /**
+     * Writes everything in the buffer, creating or evolving each table first. A failure names the table in its
+     * message and keeps PostgreSQL's SQLState, by which it is classified.
+     */
+    void write(Connection c, ChangeBuffer buffer) throws SQLException {
         for (ChangeBuffer.TableChanges t : buffer.tables()) {
-            targetTables.ensure(c, t.schema);
-            if (t.truncate) {
-                try (Statement s = c.createStatement()) {
-                    s.execute("TRUNCATE " + name(t.schema));
+            try {
+                write(c, t);
+            } catch (SQLException e) {
+                if (SqlErrors.isRetriable(e)) {
+                    throw e;
                 }
+                throw new SQLException("table " + t.schema.qualifiedName() + ": " + e.getMessage(), e.getSQLState(), e);
             }
-            List<String[]> deletes = new ArrayList<>();
-            List<ChangeBuffer.Pending> fresh = new ArrayList<>();
-            Map<String, List<ChangeBuffer.Pending>> upserts = new LinkedHashMap<>();
-            for (ChangeBuffer.Pending p : t.rows.values()) {
-                if (p.isDelete()) {
-                    deletes.add(p.values);
-                } else if (p.fresh && p.unchanged.length == 0) {
-                    fresh.add(p);
-                } else {
-                    upserts.computeIfAbsent(Arrays.toString(p.unchanged), k -> new ArrayList<>()).add(p);
-                }
+        }
+    }
+
+    private void write(Connection c, ChangeBuffer.TableChanges t) throws SQLException {
+        targetTables.ensure(c, t.schema);
+        if (t.truncate) {
+            try (Statement s = c.createStatement()) {
+                s.execute("TRUNCATE " + name(t.schema));
             }
-            if (!deletes.isEmpty()) {
-                delete(c, t, deletes);
+        }
+        if (t.keylessEdits) {
+            keyless.write(c, t, this::upsert);
+            return;
+        }
+        List<String[]> deletes = new ArrayList<>();
+        List<ChangeBuffer.Pending> fresh = new ArrayList<>();
+        Map<String, List<ChangeBuffer.Pending>> upserts = new LinkedHashMap<>();
+        for (ChangeBuffer.Pending p : t.rows.values()) {
+            if (p.isDelete()) {
+                deletes.add(p.values);
+            } else if (p.fresh && p.unchanged.length == 0) {
+                fresh.add(p);
+            } else {
+                upserts.computeIfAbsent(Arrays.toString(p.unchanged), k -> new ArrayList<>()).add(p);
             }
-            if (fresh.size() >= MIN_COPY_ROWS) {
-                if (!copyFresh(c, t, fresh)) {
-                    upsert(c, t, fresh);
-                }
-            } else if (!fresh.isEmpty()) {
-                upserts.computeIfAbsent("[]", k -> new ArrayList<>()).addAll(fresh);
+        }
+        if (!deletes.isEmpty()) {
+            delete(c, t, deletes);
+        }
+        if (fresh.size() >= MIN_COPY_ROWS) {
+            if (!copyFresh(c, t, fresh)) {
+                upsert(c, t, fresh);
             }
-            for (List<ChangeBuffer.Pending> group : upserts.values()) {
-                upsert(c, t, group);
-            }
+        } else if (!fresh.isEmpty()) {
+            upserts.computeIfAbsent("[]", k -> new ArrayList<>()).addAll(fresh);
+        }
+        for (List<ChangeBuffer.Pending> group : upserts.values()) {
+            upsert(c, t, group);
         }
     }
 
     /**
      * Prepares a table for a snapshot, in one round trip: the table's first chunk empties it ({@code empty}),
-     * since the snapshot is all of it; the first chunk with rows lets {@value #REPLICATED_AT} default to the
+     * since the snapshot is all of it; the first chunk with rows lets the stamp column default to the
      * snapshot time until {@link #endSnapshot} ({@code timestamped}), which an empty source table does not
      * need. Inside the snapshot's target transaction: TRUNCATE locks the table until that transaction
      * commits, so readers of the target table wait for the snapshot rather than see it half loaded.
@@ -86,9 +109,10 @@ final class TableWriter {
         if (empty) {
             sql.add("TRUNCATE " + name(table));
         }
-        if (timestamped) {
+        String stamp = targetTables.stamp(table);
+        if (timestamped && stamp != null) {
             // an ISO-8601 instant formatted here, no user input: DDL takes no parameters
-            sql.add("ALTER TABLE " + name(table) + " ALTER COLUMN " + quote(REPLICATED_AT) + " SET DEFAULT '"
+            sql.add("ALTER TABLE " + name(table) + " ALTER COLUMN " + quote(stamp) + " SET DEFAULT '"
                     + timestamp(snapshotMicros) + "'::timestamptz");
         }
         if (!sql.isEmpty()) {
@@ -119,8 +143,10 @@ final class TableWriter {
         }
     }
 
-    private static String columnList(TableSchema table) {
-        return table.columns().stream().map(col -> quote(col.name())).collect(Collectors.joining(", "));
+    /** The columns rows carry values for, quoted: all but the generated ones. */
+    static String columnList(TableSchema table) {
+        return table.columns().stream().filter(Column::written).map(col -> quote(col.name()))
+                .collect(Collectors.joining(", "));
     }
 
     /** The source commit time of each row, formatted once per source transaction (its rows share it). */
@@ -138,10 +164,14 @@ final class TableWriter {
         return times;
     }
 
-    /** The snapshot's rows are in: {@value #REPLICATED_AT} has no default again. */
+    /** The snapshot's rows are in: the stamp column has no default again. */
     void endSnapshot(Connection c, TableSchema table) throws SQLException {
+        String stamp = targetTables.stamp(table);
+        if (stamp == null) {
+            return;
+        }
         try (Statement s = c.createStatement()) {
-            s.execute("ALTER TABLE " + name(table) + " ALTER COLUMN " + quote(REPLICATED_AT) + " DROP DEFAULT");
+            s.execute("ALTER TABLE " + name(table) + " ALTER COLUMN " + quote(stamp) + " DROP DEFAULT");
         }
     }
 
@@ -154,19 +184,31 @@ final class TableWriter {
             throws SQLException {
         StringBuilder data = new StringBuilder(rows.size() * 128);
         String[] times = commitTimes(rows);
+        String stamp = targetTables.stamp(t.schema);
+        List<Column> columns = t.schema.columns();
         for (int r = 0; r < rows.size(); r++) {
-            for (String value : rows.get(r).values) {
-                copyValue(data, value);
-                data.append('\t');
+            String[] values = rows.get(r).values;
+            boolean first = true;
+            for (int i = 0; i < values.length; i++) {
+                if (columns.get(i).written()) {
+                    if (!first) {
+                        data.append('\t');
+                    }
+                    copyValue(data, values[i]);
+                    first = false;
+                }
             }
-            copyValue(data, times[r]);
+            if (stamp != null) {
+                data.append('\t');
+                copyValue(data, times[r]);
+            }
             data.append('\n');
         }
         byte[] bytes = data.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         java.sql.Savepoint before = c.setSavepoint();
         try {
-            copyIn(c, "COPY " + name(t.schema) + " (" + columnList(t.schema) + ", " + quote(REPLICATED_AT)
-                    + ") FROM STDIN", bytes, 0, bytes.length);
+            copyIn(c, "COPY " + name(t.schema) + " (" + columnList(t.schema)
+                    + (stamp == null ? "" : ", " + quote(stamp)) + ") FROM STDIN", bytes, 0, bytes.length);
         } catch (SQLException e) {
             c.rollback(before);
             if ("23505".equals(e.getSQLState())) {
@@ -231,12 +273,13 @@ final class TableWriter {
         int[] unchanged = rows.get(0).unchanged;
         List<Integer> written = new ArrayList<>();
         for (int i = 0; i < t.schema.columns().size(); i++) {
-            if (Arrays.binarySearch(unchanged, i) < 0) {
+            if (Arrays.binarySearch(unchanged, i) < 0 && t.schema.columns().get(i).written()) {
                 written.add(i);
             }
         }
+        String stamp = targetTables.stamp(t.schema);
         String sql = sqlCache.computeIfAbsent("U" + Arrays.toString(unchanged) + t.schema,
-                k -> upsertSql(t, written));
+                k -> upsertSql(t, written, stamp));
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int param = 1;
             for (int column : written) {
@@ -246,30 +289,44 @@ final class TableWriter {
                 }
                 ps.setString(param++, arrayLiteral(values));
             }
-            ps.setString(param, arrayLiteral(commitTimes(rows)));
+            if (stamp != null) {
+                ps.setString(param, arrayLiteral(commitTimes(rows)));
+            }
             ps.executeUpdate();
         }
     }
 
-    private static String upsertSql(ChangeBuffer.TableChanges t, List<Integer> written) {
+    private static String upsertSql(ChangeBuffer.TableChanges t, List<Integer> written, @Nullable String stamp) {
+        List<String> names = new ArrayList<>();
+        List<String> params = new ArrayList<>();
+        List<String> casts = new ArrayList<>();
+        for (int i : written) {
+            Column col = t.schema.columns().get(i);
+            names.add(quote(col.name()));
+            params.add("?::text[]");
+            casts.add("u." + quote(col.name()) + "::" + col.type());
+        }
+        if (stamp != null) {
+            names.add(quote(stamp));
+            params.add("?::text[]");
+            casts.add("u." + quote(stamp) + "::timestamptz");
+        }
         List<Column> columns = written.stream().map(i -> t.schema.columns().get(i)).toList();
-        String names = columns.stream().map(col -> quote(col.name())).collect(Collectors.joining(", "))
-                + ", " + quote(REPLICATED_AT);
-        String params = columns.stream().map(col -> "?::text[]").collect(Collectors.joining(", ")) + ", ?::text[]";
-        String casts = columns.stream().map(col -> "u." + quote(col.name()) + "::" + col.type())
-                .collect(Collectors.joining(", ")) + ", u." + quote(REPLICATED_AT) + "::timestamptz";
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(name(t.schema)).append(" (").append(names)
-                .append(") SELECT ").append(casts).append(" FROM unnest(").append(params).append(") AS u(")
-                .append(names).append(")");
+        String nameList = String.join(", ", names);
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(name(t.schema)).append(" (").append(nameList)
+                .append(") SELECT ").append(String.join(", ", casts)).append(" FROM unnest(")
+                .append(String.join(", ", params)).append(") AS u(").append(nameList).append(")");
         if (t.keyIndexes.length > 0) {
             String key = Arrays.stream(t.keyIndexes).mapToObj(i -> quote(t.schema.columns().get(i).name()))
                     .collect(Collectors.joining(", "));
             String set = columns.stream().filter(col -> !col.primaryKey())
                     .map(col -> quote(col.name()) + " = EXCLUDED." + quote(col.name()))
                     .collect(Collectors.joining(", "));
-            sql.append(" ON CONFLICT (").append(key).append(") DO UPDATE SET ")
-                    .append(set.isEmpty() ? "" : set + ", ")
-                    .append(quote(REPLICATED_AT)).append(" = EXCLUDED.").append(quote(REPLICATED_AT));
+            if (stamp != null) {
+                set = (set.isEmpty() ? "" : set + ", ") + quote(stamp) + " = EXCLUDED." + quote(stamp);
+            }
+            sql.append(" ON CONFLICT (").append(key).append(")")
+                    .append(set.isEmpty() ? " DO NOTHING" : " DO UPDATE SET " + set);
         }
         return sql.toString();
     }
@@ -310,7 +367,7 @@ final class TableWriter {
         return sb.append('}').toString();
     }
 
-    private static @Nullable String timestamp(long micros) {
+    static @Nullable String timestamp(long micros) {
         return micros == 0 ? null : Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
                 Math.floorMod(micros, 1_000_000L) * 1000L).toString();
     }

@@ -30,7 +30,8 @@ import org.springframework.kafka.core.ConsumerFactory;
  * target and seeks the consumer there (see {@link ApplySession}); Kafka's committed offsets of the group
  * {@code apply-<target>} are written after each target commit for monitoring only, never read. A failure
  * that retrying can fix (target or Kafka unreachable) backs off exponentially and tries again; a write that
- * fails for good puts the session in careful mode up to the offset reached, so that only the changes that
+ * fails for good stops the target at the last whole source transaction (on-error: stop, the default) or puts the
+ * session in careful mode up to the offset reached (on-error: dead-letter), so that only the changes that
  * cannot be applied go to the dead-letter store.
  */
 public final class TargetReplicator implements Runnable {
@@ -74,7 +75,7 @@ public final class TargetReplicator implements Runnable {
             try (Connection c = connect();
                     Consumer<byte[], byte[]> consumer = consumers.createConsumer("apply-" + name, "apply-" + name)) {
                 ApplySession session = new ApplySession(c, partition.topic(), partition.partition(),
-                        properties.batch().spillChanges(), stats);
+                        properties.batch().spillChanges(), stats, properties.replicatedAtColumn());
                 ApplySession.Position position = session.open();
                 consumer.assign(List.of(partition));
                 if (position.nextOffset() >= 0) {
@@ -137,7 +138,15 @@ public final class TargetReplicator implements Runnable {
                     log.error("target {}: {} while applying; the target shows as failed and is tried again",
                             name, e, e);
                 }
-                if (!SqlErrors.isRetriable(e) && e instanceof SQLException && reached > carefulUntil) {
+                boolean permanent = !SqlErrors.isRetriable(e) && e instanceof SQLException;
+                boolean stopped = permanent && target.onError() == ApplyProperties.OnError.STOP;
+                if (stopped) {
+                    lastError = "stopped before the source transaction at changelog offset " + reached + " or "
+                            + "before it: " + lastError + " (the target holds every source transaction up to there, "
+                            + "whole; it is tried again with back-off: fix the cause on the target, or configure "
+                            + "on-error: dead-letter to set such changes aside)";
+                    log.error("target {}: {}", name, lastError);
+                } else if (permanent && reached > carefulUntil) {
                     carefulUntil = reached;
                     log.warn("target {}: a write failed for good ({}); applying again up to offset {} change by "
                             + "change, sending what cannot be applied to the dead-letter store", name,
@@ -145,7 +154,9 @@ public final class TargetReplicator implements Runnable {
                     continue;
                 }
                 state = State.RETRYING;
-                log.warn("target {} ({}): {}; trying again in {}", name, target, e.getMessage(), backoff);
+                if (!stopped) {
+                    log.warn("target {} ({}): {}; trying again in {}", name, target, e.getMessage(), backoff);
+                }
                 if (!pause(backoff)) {
                     break;
                 }

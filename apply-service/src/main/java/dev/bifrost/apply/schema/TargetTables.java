@@ -12,19 +12,26 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Creates and evolves a target's tables from the column metadata in the changelog: same schema and table
- * names, same PostgreSQL types and primary key as the source, plus {@value #REPLICATED_AT} with the source
- * commit time of the row's last change. New columns are added; a column whose type changed on the source is
- * altered to the new type. Columns are never dropped (a replica keeps what it was given). One instance per
- * target connection; its knowledge of the target must be {@link #forget() forgotten} after a rollback, since
- * the DDL it ran was rolled back too.
+ * Makes a target's tables able to hold the rows of the changelog: same schema and table names, column types,
+ * NOT NULL, generated columns and replication key as the source, plus the stamp column (by default
+ * {@value #REPLICATED_AT}) with the source commit time of the row's last change, unless the source table has a
+ * column of that name itself. A table that exists already (created by an operator, or left by another
+ * replicator) is brought to that shape: missing columns are added; a key it lacks is added; a different key is
+ * refused with a message naming both, rather than every write failing row by row. Shape changes themselves
+ * (renames, drops, type changes) arrive as schema changes ({@link ShapeChanges}). One instance per target
+ * connection; its knowledge of the target must be {@link #forget() forgotten} after a rollback, since the DDL it
+ * ran was rolled back too.
  */
 public final class TargetTables {
 
-    /** The column that records the source commit time of a row's last change. */
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TargetTables.class);
+
+    /** The default name of the column that records the source commit time of a row's last change. */
     public static final String REPLICATED_AT = "replicated_at";
 
     private static final String COLUMNS = """
@@ -34,8 +41,35 @@ public final class TargetTables {
               AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY a.attnum""";
 
-    private final Map<String, Map<String, String>> known = new HashMap<>();
+    private static final String PRIMARY_KEY = """
+            SELECT a.attname FROM pg_index i
+            JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+            WHERE i.indrelid = to_regclass(quote_ident(?) || '.' || quote_ident(?)) AND i.indisprimary
+            ORDER BY a.attnum""";
+
+    private final String stampColumn;
     private final Map<String, List<Column>> verified = new HashMap<>();
+
+    public TargetTables(String stampColumn) {
+        this.stampColumn = stampColumn;
+    }
+
+    public TargetTables() {
+        this(REPLICATED_AT);
+    }
+
+    /**
+     * The column that holds the source commit time of the table's rows; null when the source table has a column
+     * of that name itself (its values are the source's then, and the table goes without).
+     */
+    public @Nullable String stamp(TableSchema table) {
+        for (Column column : table.columns()) {
+            if (column.name().equals(stampColumn)) {
+                return null;
+            }
+        }
+        return stampColumn;
+    }
 
     /** Makes sure the target table can hold rows of {@code table}; cheap when nothing changed. */
     public void ensure(Connection c, TableSchema table) throws SQLException {
@@ -43,24 +77,21 @@ public final class TargetTables {
         if (table.columns().equals(verified.get(qualified))) {
             return;
         }
-        Map<String, String> existing = known.get(qualified);
-        if (existing == null) {
-            existing = read(c, table);
-        }
+        Map<String, String> existing = columns(c, table.schema(), table.name());
         if (existing.isEmpty()) {
             create(c, table);
         } else {
-            evolve(c, table, existing);
+            adopt(c, table, existing);
         }
-        known.put(qualified, read(c, table));
         verified.put(qualified, table.columns());
     }
 
-    private static Map<String, String> read(Connection c, TableSchema table) throws SQLException {
+    /** The target table's columns and their types, in order; empty if it does not exist. */
+    static Map<String, String> columns(Connection c, String schema, String table) throws SQLException {
         Map<String, String> columns = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement(COLUMNS)) {
-            ps.setString(1, table.schema());
-            ps.setString(2, table.name());
+            ps.setString(1, schema);
+            ps.setString(2, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     columns.put(rs.getString(1), rs.getString(2));
@@ -70,14 +101,31 @@ public final class TargetTables {
         return columns;
     }
 
-    private static void create(Connection c, TableSchema table) throws SQLException {
+    /** The columns of the target table's primary key, in table order; empty if it has none. */
+    static List<String> primaryKey(Connection c, String schema, String table) throws SQLException {
+        List<String> key = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(PRIMARY_KEY)) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    key.add(rs.getString(1));
+                }
+            }
+        }
+        return key;
+    }
+
+    private void create(Connection c, TableSchema table) throws SQLException {
         List<String> definitions = new ArrayList<>();
         for (Column column : table.columns()) {
-            definitions.add(quote(column.name()) + " " + column.type() + (column.primaryKey() ? " NOT NULL" : ""));
+            definitions.add(definition(column));
         }
-        definitions.add(quote(REPLICATED_AT) + " timestamptz");
-        String key = table.columns().stream().filter(Column::primaryKey).map(col -> quote(col.name()))
-                .collect(Collectors.joining(", "));
+        String stamp = stamp(table);
+        if (stamp != null) {
+            definitions.add(quote(stamp) + " timestamptz");
+        }
+        String key = keyList(table);
         if (!key.isEmpty()) {
             definitions.add("PRIMARY KEY (" + key + ")");
         }
@@ -87,24 +135,49 @@ public final class TargetTables {
         }
     }
 
-    private static void evolve(Connection c, TableSchema table, Map<String, String> existing) throws SQLException {
+    /** A column's definition as the source has it. */
+    static String definition(Column column) {
+        String definition = quote(column.name()) + " " + column.type();
+        if (column.generated() != null) {
+            return definition + " GENERATED ALWAYS AS (" + column.generated() + ") STORED";
+        }
+        return definition + (column.nullable() && !column.primaryKey() ? "" : " NOT NULL");
+    }
+
+    /** Brings an existing table to the shape: columns it lacks are added, its key checked. */
+    private void adopt(Connection c, TableSchema table, Map<String, String> existing) throws SQLException {
         try (Statement s = c.createStatement()) {
             for (Column column : table.columns()) {
-                String type = existing.get(column.name());
-                if (type == null) {
-                    s.execute("ALTER TABLE " + name(table) + " ADD COLUMN IF NOT EXISTS " + quote(column.name()) + " "
-                            + column.type());
-                } else if (!type.equals(column.type())) {
-                    s.execute("ALTER TABLE " + name(table) + " ALTER COLUMN " + quote(column.name()) + " TYPE "
-                            + column.type() + " USING " + quote(column.name()) + "::" + column.type());
+                if (!existing.containsKey(column.name())) {
+                    log.info("target table {} lacks column {}: added", table.qualifiedName(), column.name());
+                    // without NOT NULL: the table's existing rows have no value for it
+                    s.execute("ALTER TABLE " + name(table) + " ADD COLUMN " + (column.generated() != null
+                            ? definition(column) : quote(column.name()) + " " + column.type()));
                 }
+            }
+            String stamp = stamp(table);
+            if (stamp != null && !existing.containsKey(stamp)) {
+                s.execute("ALTER TABLE " + name(table) + " ADD COLUMN " + quote(stamp) + " timestamptz");
+            }
+            List<String> sourceKey = table.columns().stream().filter(Column::primaryKey).map(Column::name).toList();
+            List<String> targetKey = primaryKey(c, table.schema(), table.name());
+            if (targetKey.isEmpty() && !sourceKey.isEmpty()) {
+                s.execute("ALTER TABLE " + name(table) + " ADD PRIMARY KEY (" + keyList(table) + ")");
+            } else if (!sourceKey.isEmpty() && !Set.copyOf(targetKey).equals(Set.copyOf(sourceKey))) {
+                throw new SQLException("target table " + table.qualifiedName() + " has the primary key " + targetKey
+                        + " but the source's key is " + sourceKey + "; give the target table the source's key (or drop "
+                        + "the table to have it created)", "42P16");
             }
         }
     }
 
-    /** Drops what this instance believes about the target, after a rollback. */
+    private static String keyList(TableSchema table) {
+        return table.columns().stream().filter(Column::primaryKey).map(col -> quote(col.name()))
+                .collect(Collectors.joining(", "));
+    }
+
+    /** Drops what this instance believes about the target, after a rollback or a schema change. */
     public void forget() {
-        known.clear();
         verified.clear();
     }
 

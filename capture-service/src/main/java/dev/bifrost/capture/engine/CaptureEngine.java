@@ -35,6 +35,7 @@ public class CaptureEngine implements SmartLifecycle {
 
     private final CaptureProperties properties;
     private final PublicationInitializer publication;
+    private final DdlCapture ddlCapture;
     private final ChangelogPublisherFactory publishers;
     private final InitialSnapshot initialSnapshot;
     private final boolean enabled;
@@ -47,9 +48,10 @@ public class CaptureEngine implements SmartLifecycle {
     private volatile @Nullable String lastError;
     private volatile @Nullable DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
 
-    CaptureEngine(CaptureProperties properties, PublicationInitializer publication,
+    CaptureEngine(CaptureProperties properties, PublicationInitializer publication, DdlCapture ddlCapture,
             ChangelogPublisherFactory publishers, InitialSnapshot initialSnapshot,
             @Value("${bifrost.capture.engine.enabled:true}") boolean enabled) {
+        this.ddlCapture = ddlCapture;
         this.properties = properties;
         this.initialSnapshot = initialSnapshot;
         this.publication = publication;
@@ -75,8 +77,9 @@ public class CaptureEngine implements SmartLifecycle {
         state = State.STARTING;
         try {
             publication.ensurePublication();
+            ddlCapture.ensureInstalled();
         } catch (RuntimeException e) {
-            failed("cannot prepare the publication on " + properties.source() + ": " + e.getMessage(), e);
+            failed("cannot prepare capture on " + properties.source() + ": " + e.getMessage(), e);
             return;
         }
         executor.execute(this::run);

@@ -1,6 +1,7 @@
 package dev.bifrost.capture.engine;
 
 import dev.bifrost.capture.CaptureProperties;
+import dev.bifrost.capture.publish.PgTextConverter;
 import dev.bifrost.capture.publish.ValueText;
 import io.debezium.config.CommonConnectorConfig;
 import io.debezium.connector.postgresql.PostgresConnector;
@@ -70,6 +71,11 @@ final class DebeziumConfiguration {
         p.setProperty(PostgresConnectorConfig.HSTORE_HANDLING_MODE.name(), "map");
         p.setProperty(PostgresConnectorConfig.UNAVAILABLE_VALUE_PLACEHOLDER.name(), ValueText.UNAVAILABLE);
         p.setProperty(PostgresConnectorConfig.INCLUDE_UNKNOWN_DATATYPES.name(), "true");
+        // the values Debezium's conversions would change arrive as the server's text (see PgTextConverter)
+        p.setProperty(CommonConnectorConfig.CUSTOM_CONVERTERS.name(), "pgtext");
+        p.setProperty("pgtext.type", PgTextConverter.class.getName());
+        // logical-decoding messages come through whole: Bifrost's event trigger's are schema changes, other
+        // applications' are skipped (and counted) by the publisher, never an error
 
         // per-event work on Debezium's one connector thread, which bounds the streaming rate: no context
         // headers on every record (Bifrost reads none)

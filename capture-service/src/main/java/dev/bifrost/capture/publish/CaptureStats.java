@@ -30,6 +30,7 @@ public class CaptureStats {
     private final AtomicLongArray perSecond = new AtomicLongArray(60);
     private final AtomicLongArray secondOf = new AtomicLongArray(60);
 
+    private final AtomicLong skippedMessages = new AtomicLong();
     private volatile boolean snapshotting;
     private volatile boolean snapshotDone;
     private volatile long lastCommitLsn;
@@ -37,6 +38,17 @@ public class CaptureStats {
 
     CaptureStats(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    /** A logical-decoding message of another application, which the capture skips. */
+    void skippedMessage(@Nullable String prefix) {
+        skippedMessages.incrementAndGet();
+        registry.counter("bifrost.capture.messages.skipped").increment();
+    }
+
+    /** Logical-decoding messages of other applications skipped since start. */
+    public long skippedMessages() {
+        return skippedMessages.get();
     }
 
     /** A chunk Kafka acknowledged. */

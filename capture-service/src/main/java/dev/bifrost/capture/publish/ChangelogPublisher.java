@@ -2,6 +2,7 @@ package dev.bifrost.capture.publish;
 
 import dev.bifrost.capture.CaptureProperties;
 import dev.bifrost.model.ChangelogRecord;
+import dev.bifrost.model.SchemaChange;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import java.time.Duration;
@@ -31,41 +32,31 @@ public final class ChangelogPublisher implements DebeziumEngine.ChangeConsumer<R
 
     private final ChangelogSender sender;
     private final TransactionAssembler assembler;
-    private final SourceCatalog catalog;
+    private final ShapeHistory history;
     private final CaptureStats stats;
-    private final String publication;
-    private boolean announced;
 
     private record Pending(@Nullable ChangelogRecord record,
             @Nullable CompletableFuture<SendResult<byte[], byte[]>> ack,
-            @Nullable RecordChangeEvent<SourceRecord> commitPoint) {
+            @Nullable RecordChangeEvent<SourceRecord> commitPoint, List<SchemaChange> shapes) {
     }
 
-    ChangelogPublisher(ChangelogSender sender, SourceCatalog catalog, CaptureStats stats,
+    ChangelogPublisher(ChangelogSender sender, SourceCatalog catalog, ShapeHistory history, CaptureStats stats,
             CaptureProperties properties) {
         this.stats = stats;
         this.sender = sender;
-        this.assembler = new TransactionAssembler(new RecordConverter(catalog), properties.topicPrefix(),
-                properties.chunk().maxChanges(), properties.chunk().maxBytes());
-        this.catalog = catalog;
-        this.publication = properties.publicationName();
+        this.assembler = new TransactionAssembler(new TableShapes(catalog, history, properties.schemas()), stats,
+                properties.topicPrefix(), properties.chunk().maxChanges(), properties.chunk().maxBytes());
+        this.history = history;
     }
 
     @Override
     public void handleBatch(List<RecordChangeEvent<SourceRecord>> events,
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
         List<Pending> pending = new ArrayList<>();
-        if (!announced) {
-            // every published table, so that targets hold empty tables too
-            ChangelogRecord schema = ChangelogRecord.schema(catalog.publishedTables(publication),
-                    System.currentTimeMillis() * 1000L);
-            pending.add(new Pending(schema, sender.send(schema), null));
-            announced = true;
-        }
         for (RecordChangeEvent<SourceRecord> event : events) {
             for (TransactionAssembler.Outgoing outgoing : assembler.accept(event.record())) {
                 pending.add(new Pending(outgoing.record(), outgoing.record() == null ? null : sender.send(outgoing.record()),
-                        outgoing.commitPoint() ? event : null));
+                        outgoing.commitPoint() ? event : null, outgoing.shapes()));
             }
         }
         if (pending.isEmpty()) {
@@ -77,6 +68,10 @@ public final class ChangelogPublisher implements DebeziumEngine.ChangeConsumer<R
             if (p.ack() != null) {
                 awaitAck(p.ack(), sender.topic());
                 stats.acknowledged(p.record());
+            }
+            if (!p.shapes().isEmpty()) {
+                // before the offset may pass this transaction: a restart behind it finds the shapes it made
+                history.record(p.shapes(), p.record().commitLsn());
             }
             if (p.commitPoint() != null) {
                 committer.markProcessed(p.commitPoint());

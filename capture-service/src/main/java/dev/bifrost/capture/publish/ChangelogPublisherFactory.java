@@ -9,11 +9,13 @@ public class ChangelogPublisherFactory {
 
     private final ChangelogSender sender;
     private final SourceCatalog catalog;
+    private final ShapeHistory history;
     private final CaptureProperties properties;
     private final CaptureStats stats;
 
-    ChangelogPublisherFactory(ChangelogSender sender, SourceCatalog catalog, CaptureStats stats,
-            CaptureProperties properties) {
+    ChangelogPublisherFactory(ChangelogSender sender, SourceCatalog catalog, ShapeHistory history,
+            CaptureStats stats, CaptureProperties properties) {
+        this.history = history;
         this.stats = stats;
         this.sender = sender;
         this.catalog = catalog;
@@ -21,6 +23,6 @@ public class ChangelogPublisherFactory {
     }
 
     public ChangelogPublisher create() {
-        return new ChangelogPublisher(sender, catalog, stats, properties);
+        return new ChangelogPublisher(sender, catalog, history, stats, properties);
     }
 }

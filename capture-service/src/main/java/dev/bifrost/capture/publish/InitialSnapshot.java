@@ -59,6 +59,8 @@ public class InitialSnapshot {
 
     private static final int WORKERS = 2;
 
+    private static final String PUBLISHED_TABLES = """
+            SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ? ORDER BY 1, 2""";
     private static final String SLOT = "SELECT active FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()";
     private static final String DONE = "SELECT count(*) FROM bifrost.initial_snapshot WHERE slot_name = ?";
     /** Debezium's offsets of one engine: their keys name it. */
@@ -72,8 +74,11 @@ public class InitialSnapshot {
     private final CaptureProperties properties;
     private final ChangelogSender sender;
     private final CaptureStats stats;
+    private final ShapeHistory history;
 
-    InitialSnapshot(JdbcTemplate jdbc, CaptureProperties properties, ChangelogSender sender, CaptureStats stats) {
+    InitialSnapshot(JdbcTemplate jdbc, CaptureProperties properties, ChangelogSender sender, CaptureStats stats,
+            ShapeHistory history) {
+        this.history = history;
         this.jdbc = jdbc;
         this.properties = properties;
         this.sender = sender;
@@ -142,6 +147,7 @@ public class InitialSnapshot {
             sender.flush();
             ChangelogPublisher.awaitAck(ack, sender.topic());
             copy.checkSends();
+            history.recordSnapshot(copy.tables, lsn);
             jdbc.update(RECORD, slot, consistentPoint, copy.tables.size(), copy.rows, micros);
             stats.snapshotFinished(lsn, micros);
             log.info("initial snapshot of {} tables, {} rows, in Kafka after {} ms; streaming from {}",
@@ -256,39 +262,24 @@ public class InitialSnapshot {
             }
         }
 
-        /** The published tables and their columns as the snapshot sees them. */
+        /** The published tables and their shapes as the snapshot sees them. */
         private void readTables(Connection c) throws SQLException {
-            List<String[]> names = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(SourceCatalog.PUBLISHED_TABLES)) {
+            List<String> names = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(PUBLISHED_TABLES)) {
                 ps.setString(1, properties.publicationName());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        names.add(new String[] {rs.getString(1), rs.getString(2)});
+                        names.add(quote(rs.getString(1)) + "." + quote(rs.getString(2)));
                     }
                 }
             }
             try (Statement s = c.createStatement()) {
                 // as pg_dump does: no DDL may change a table while it is copied (writes go on)
-                for (String[] name : names) {
-                    s.execute("LOCK TABLE ONLY " + quote(name[0]) + "." + quote(name[1]) + " IN ACCESS SHARE MODE");
+                for (String name : names) {
+                    s.execute("LOCK TABLE ONLY " + name + " IN ACCESS SHARE MODE");
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(SourceCatalog.COLUMNS)) {
-                for (String[] name : names) {
-                    ps.setString(1, name[0]);
-                    ps.setString(2, name[1]);
-                    List<Column> columns = new ArrayList<>();
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            if (!rs.getBoolean(5)) {
-                                columns.add(new Column(rs.getString(1), rs.getString(2), !rs.getBoolean(3),
-                                        rs.getBoolean(4)));
-                            }
-                        }
-                    }
-                    tables.add(new TableSchema(name[0], name[1], columns));
-                }
-            }
+            tables.addAll(SourceCatalog.publishedTables(c, properties.publicationName()));
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                     "SELECT txid_snapshot_xmin(txid_current_snapshot())")) {
                 rs.next();
@@ -298,7 +289,9 @@ public class InitialSnapshot {
 
         /** Copies one table, publishing a chunk each time {@code max-bytes} of rows were read. */
         private long copy(Connection c, TableSchema table) throws SQLException {
-            String columns = table.columns().stream().map(col -> quote(col.name())).collect(Collectors.joining(", "));
+            // generated columns are computed by the target, as they are from streamed rows (pgoutput omits them)
+            String columns = table.columns().stream().filter(Column::written).map(col -> quote(col.name()))
+                    .collect(Collectors.joining(", "));
             String sql = "COPY (SELECT " + columns + " FROM ONLY " + quote(table.schema()) + "." + quote(table.name())
                     + ") TO STDOUT";
             int maxBytes = properties.chunk().snapshotBytes();

@@ -14,9 +14,10 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Converts one Debezium data change event into a row change of the changelog, with its table's columns.
- * Column order follows the event; types, nullability and the primary key come from the source catalog,
- * looked up again whenever Debezium's schema of the table changes (a column was added, say).
+ * Converts one Debezium data change event into a row change of the changelog, with its table's shape at the
+ * event's position in the stream ({@link TableShapes}). Values are placed by column name into the shape's
+ * column order; a generated column, which pgoutput does not send, stays null and is computed by the target.
+ * A keyless table's updates and deletes carry the whole old row (REPLICA IDENTITY FULL) as their key.
  */
 class RecordConverter {
 
@@ -26,30 +27,32 @@ class RecordConverter {
     record Converted(TableSchema table, RowChange change) {
     }
 
-    private record CachedTable(@Nullable Schema rowSchema, TableSchema table, int[] keyIndexes) {
+    /** Where each field of a Debezium row schema goes in the table's shape, and where the key's values are. */
+    private record Layout(Schema rowSchema, TableSchema table, int[] positions, Field[] keyFields) {
     }
 
     /** The envelope fields this converter reads, by position: a lookup by name per event costs a hash probe. */
-    private record Envelope(Schema envelope, Field source, Field schema, Field table, Field op,
+    private record Envelope(Schema envelope, Field source, Field schema, Field table, @Nullable Field lsn, Field op,
             @Nullable Field before, @Nullable Field after) {
 
         static Envelope of(Schema envelope) {
             Field source = envelope.field("source");
             return new Envelope(envelope, source, source.schema().field("schema"), source.schema().field("table"),
-                    envelope.field("op"), envelope.field("before"), envelope.field("after"));
+                    source.schema().field("lsn"), envelope.field("op"), envelope.field("before"),
+                    envelope.field("after"));
         }
     }
 
-    private final SourceCatalog catalog;
-    private final Map<String, CachedTable> tables = new HashMap<>();
+    private final TableShapes shapes;
+    private final Map<String, Layout> layouts = new HashMap<>();
     /**
      * By topic (one per table), with the envelope schema it was found in: Debezium builds a new schema object
      * whenever it reads the table's definition again, and only the latest is kept.
      */
     private final Map<String, Envelope> envelopes = new HashMap<>();
 
-    RecordConverter(SourceCatalog catalog) {
-        this.catalog = catalog;
+    RecordConverter(TableShapes shapes) {
+        this.shapes = shapes;
     }
 
     /** Converts a data change event; null for events that carry no row change (tombstones). */
@@ -62,29 +65,35 @@ class RecordConverter {
         String schema = (String) source.get(envelope.schema());
         String tableName = (String) source.get(envelope.table());
         String op = (String) value.get(envelope.op());
-        Schema rowSchema = envelope.after() == null ? null : envelope.after().schema();
-        CachedTable table = table(schema, tableName, rowSchema);
+        Object lsnValue = envelope.lsn() == null ? null : source.get(envelope.lsn());
+        long lsn = lsnValue instanceof Number n ? n.longValue() : Long.MAX_VALUE;
+        Schema rowSchema = envelope.after() != null ? envelope.after().schema()
+                : envelope.before() != null ? envelope.before().schema() : null;
+        TableSchema shape = shapes.shape(schema, tableName, lsn);
+        if (op.equals("t") || rowSchema == null) {
+            return new Converted(shape, RowChange.truncate(0));
+        }
+        Layout layout = layout(shape, rowSchema);
+        TableSchema table = layout.table();
         return switch (op) {
             case "c", "r" -> {
                 List<Integer> unchanged = new ArrayList<>();
-                String[] row = row(table, (Struct) value.get(envelope.after()), unchanged);
+                String[] row = row(layout, (Struct) value.get(envelope.after()), unchanged);
                 if (!unchanged.isEmpty()) {
                     // a primary-key change of a row whose TOASTed values pgoutput did not resend
                     log.warn("{}: a row moved to a new primary key without its unchanged TOASTed columns; targets "
-                            + "get NULL there unless the table has REPLICA IDENTITY FULL", table.table().qualifiedName());
+                            + "get NULL there unless the table has REPLICA IDENTITY FULL", table.qualifiedName());
                 }
-                yield new Converted(table.table(), new RowChange(0, RowChange.Op.INSERT, null, row,
-                        unchanged.stream().mapToInt(Integer::intValue).toArray()));
+                yield new Converted(table, new RowChange(0, RowChange.Op.INSERT, null, row, ints(unchanged)));
             }
             case "u" -> {
                 List<Integer> unchanged = new ArrayList<>();
-                String[] row = row(table, (Struct) value.get(envelope.after()), unchanged);
-                yield new Converted(table.table(),
-                        RowChange.update(0, row, unchanged.stream().mapToInt(Integer::intValue).toArray()));
+                String[] row = row(layout, (Struct) value.get(envelope.after()), unchanged);
+                String[] old = table.keyless() ? oldRow(layout, value, envelope) : null;
+                yield new Converted(table, new RowChange(0, RowChange.Op.UPDATE, old, row, ints(unchanged)));
             }
-            case "d" -> new Converted(table.table(),
-                    RowChange.delete(0, key(table, (Struct) value.get(envelope.before()))));
-            case "t" -> new Converted(table.table(), RowChange.truncate(0));
+            case "d" -> new Converted(table, RowChange.delete(0, table.keyless()
+                    ? oldRow(layout, value, envelope) : key(layout, (Struct) value.get(envelope.before()))));
             default -> throw new IllegalArgumentException("unknown Debezium operation '" + op + "' on "
                     + schema + "." + tableName);
         };
@@ -99,53 +108,102 @@ class RecordConverter {
         return envelope;
     }
 
-    private CachedTable table(String schema, String name, @Nullable Schema rowSchema) {
-        String qualified = schema + "." + name;
-        CachedTable cached = tables.get(qualified);
-        if (cached != null && (rowSchema == null || cached.rowSchema() == rowSchema)) {
-            return cached;
+    private Layout layout(TableSchema shape, Schema rowSchema) {
+        String qualified = shape.qualifiedName();
+        Layout layout = layouts.get(qualified);
+        if (layout != null && layout.rowSchema() == rowSchema && layout.table() == shape) {
+            return layout;
         }
-        Map<String, Column> catalogColumns = catalog.columns(schema, name);
-        List<Column> columns = new ArrayList<>();
-        if (rowSchema != null) {
-            for (Field field : rowSchema.fields()) {
-                Column known = catalogColumns.get(field.name());
-                // a column dropped since the event was written: keep its data as text
-                columns.add(known != null ? known : new Column(field.name(), "text", true, false));
-            }
-        } else {
-            columns.addAll(catalogColumns.values());
+        layout = place(shape, rowSchema);
+        if (layout == null) {
+            // the event has columns the known shape lacks: only without the event trigger (see ddl-capture.sql)
+            layout = place(shapes.refresh(shape.schema(), shape.name()), rowSchema);
         }
-        TableSchema table = new TableSchema(schema, name, columns);
-        cached = new CachedTable(rowSchema, table, table.keyIndexes());
-        tables.put(qualified, cached);
-        return cached;
+        if (layout == null) {
+            layout = place(withTextColumns(shapes.refresh(shape.schema(), shape.name()), rowSchema), rowSchema);
+        }
+        layouts.put(qualified, layout);
+        return layout;
     }
 
-    private static @Nullable String[] row(CachedTable table, Struct struct, @Nullable List<Integer> unchanged) {
+    /** The layout of the row schema's fields in the shape; null if a field has no column there. */
+    private static @Nullable Layout place(TableSchema table, Schema rowSchema) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < table.columns().size(); i++) {
+            index.put(table.columns().get(i).name(), i);
+        }
+        List<Field> fields = rowSchema.fields();
+        int[] positions = new int[fields.size()];
+        for (int i = 0; i < positions.length; i++) {
+            Integer position = index.get(fields.get(i).name());
+            if (position == null) {
+                return null;
+            }
+            positions[i] = position;
+        }
+        int[] keyIndexes = table.keyIndexes();
+        Field[] keyFields = new Field[keyIndexes.length];
+        for (int k = 0; k < keyIndexes.length; k++) {
+            keyFields[k] = rowSchema.field(table.columns().get(keyIndexes[k]).name());
+        }
+        return new Layout(rowSchema, table, positions, keyFields);
+    }
+
+    private static TableSchema withTextColumns(TableSchema table, Schema rowSchema) {
+        List<Column> columns = new ArrayList<>(table.columns());
+        for (Field field : rowSchema.fields()) {
+            if (columns.stream().noneMatch(c -> c.name().equals(field.name()))) {
+                log.warn("{}: column {} is not in the table's known shape (is the event trigger of ddl-capture.sql "
+                        + "installed?); its values travel as text", table.qualifiedName(), field.name());
+                columns.add(new Column(field.name(), "text", true, false));
+            }
+        }
+        return new TableSchema(table.schema(), table.name(), columns, table.oid());
+    }
+
+    private static @Nullable String[] row(Layout layout, Struct struct, @Nullable List<Integer> unchanged) {
         List<Field> fields = struct.schema().fields();
-        String[] row = new String[fields.size()];
-        for (int i = 0; i < row.length; i++) {
+        String[] row = new String[layout.table().columns().size()];
+        int[] positions = layout.positions();
+        for (int i = 0; i < positions.length; i++) {
             Field field = fields.get(i);
             Object value = value(struct, field);
             if (unchanged != null && ValueText.isUnavailable(value)) {
-                unchanged.add(i);
+                unchanged.add(positions[i]);
             } else {
-                row[i] = ValueText.of(field.schema(), value);
+                row[positions[i]] = ValueText.of(field.schema(), value);
             }
         }
         return row;
     }
 
-    private static @Nullable String[] key(CachedTable table, Struct before) {
-        int[] keyIndexes = table.keyIndexes();
-        String[] key = new String[keyIndexes.length];
-        for (int i = 0; i < keyIndexes.length; i++) {
-            Column column = table.table().columns().get(keyIndexes[i]);
-            Field field = before.schema().field(column.name());
+    /** A keyless table's old row, all of it (REPLICA IDENTITY FULL), which identifies the row to change. */
+    private static @Nullable String[] oldRow(Layout layout, Struct value, Envelope envelope) {
+        Struct before = envelope.before() == null ? null : (Struct) value.get(envelope.before());
+        if (before == null) {
+            throw new IllegalStateException(layout.table().qualifiedName() + " has no primary key and its update or "
+                    + "delete came without the old row: give it a primary key or REPLICA IDENTITY FULL");
+        }
+        return row(layout, before, null);
+    }
+
+    private static @Nullable String[] key(Layout layout, Struct before) {
+        Field[] keyFields = layout.keyFields();
+        String[] key = new String[keyFields.length];
+        for (int i = 0; i < keyFields.length; i++) {
+            Field field = before.schema() == layout.rowSchema() ? keyFields[i]
+                    : before.schema().field(layout.table().columns().get(layout.table().keyIndexes()[i]).name());
+            if (field == null) {
+                throw new IllegalStateException(layout.table().qualifiedName() + ": the old row of a delete lacks key "
+                        + "column " + layout.table().columns().get(layout.table().keyIndexes()[i]).name());
+            }
             key[i] = ValueText.of(field.schema(), value(before, field));
         }
         return key;
+    }
+
+    private static int[] ints(List<Integer> values) {
+        return values.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**

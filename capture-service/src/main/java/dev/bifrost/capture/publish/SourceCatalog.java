@@ -1,29 +1,29 @@
 package dev.bifrost.capture.publish;
 
-import dev.bifrost.model.Column;
 import dev.bifrost.model.TableSchema;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** Reads column types, nullability and primary keys of source tables from ThorDB's catalog. */
+/**
+ * Reads the shapes of source tables from ThorDB's catalog, through {@code bifrost.table_shape()}: the same
+ * function whose output the event trigger writes into the WAL, so the stream and the catalog describe a table
+ * alike.
+ */
 @Component
 class SourceCatalog {
 
-    static final String COLUMNS = """
-            SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
-                   coalesce(a.attnum = ANY (i.indkey), false), a.attgenerated <> ''
-            FROM pg_attribute a
-            LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
-            WHERE a.attrelid = to_regclass(quote_ident(?) || '.' || quote_ident(?))
-              AND a.attnum > 0 AND NOT a.attisdropped
-            ORDER BY a.attnum""";
+    static final String PUBLISHED_SHAPES = """
+            SELECT bifrost.table_shape(format('%I.%I', schemaname, tablename)::regclass)::text
+            FROM pg_publication_tables WHERE pubname = ? ORDER BY schemaname, tablename""";
 
-    static final String PUBLISHED_TABLES = """
-            SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ? ORDER BY 1, 2""";
+    static final String SHAPE = "SELECT bifrost.table_shape(to_regclass(quote_ident(?) || '.' || quote_ident(?)))::text";
 
     private final JdbcTemplate jdbc;
 
@@ -33,22 +33,25 @@ class SourceCatalog {
 
     /** Every table the publication publishes now, with its columns. */
     List<TableSchema> publishedTables(String publication) {
+        return jdbc.execute((Connection c) -> publishedTables(c, publication));
+    }
+
+    /** Every table the publication publishes, as the connection's transaction sees them. */
+    static List<TableSchema> publishedTables(Connection c, String publication) throws SQLException {
         List<TableSchema> tables = new ArrayList<>();
-        jdbc.query(PUBLISHED_TABLES, rs -> {
-            String schema = rs.getString(1);
-            String table = rs.getString(2);
-            tables.add(new TableSchema(schema, table, new ArrayList<>(columns(schema, table).values())));
-        }, publication);
+        try (PreparedStatement ps = c.prepareStatement(PUBLISHED_SHAPES)) {
+            ps.setString(1, publication);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(ShapeJson.table(rs.getString(1)));
+                }
+            }
+        }
         return tables;
     }
 
-    /** The table's current columns by name, in table order; empty if the table no longer exists. */
-    Map<String, Column> columns(String schema, String table) {
-        Map<String, Column> columns = new LinkedHashMap<>();
-        jdbc.query(COLUMNS, rs -> {
-            String name = rs.getString(1);
-            columns.put(name, new Column(name, rs.getString(2), !rs.getBoolean(3), rs.getBoolean(4)));
-        }, schema, table);
-        return columns;
+    /** The table's current shape; null if it does not exist (any more). */
+    @Nullable TableSchema shape(String schema, String table) {
+        return ShapeJson.table(jdbc.queryForObject(SHAPE, String.class, schema, table));
     }
 }

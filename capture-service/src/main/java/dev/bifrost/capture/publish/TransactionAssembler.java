@@ -4,7 +4,9 @@ import dev.bifrost.model.ChangelogRecord;
 import dev.bifrost.model.ChangelogRecord.Kind;
 import dev.bifrost.model.ChangelogSerde;
 import dev.bifrost.model.RowChange;
+import dev.bifrost.model.SchemaChange;
 import dev.bifrost.model.TableSchema;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -29,22 +31,38 @@ class TransactionAssembler {
 
     private static final Logger log = LoggerFactory.getLogger(TransactionAssembler.class);
 
-    /** What to publish for one engine record: a chunk or not, and whether the record may be committed. */
-    record Outgoing(@Nullable ChangelogRecord record, boolean commitPoint) {
+    /**
+     * What to publish for one engine record: a chunk or not, and whether the record may be committed; a chunk
+     * that closes a transaction also names the schema changes the whole transaction made.
+     */
+    record Outgoing(@Nullable ChangelogRecord record, boolean commitPoint, List<SchemaChange> shapes) {
+
+        Outgoing(@Nullable ChangelogRecord record, boolean commitPoint) {
+            this(record, commitPoint, List.of());
+        }
     }
 
+    /** The prefix of the event trigger's logical-decoding messages (see {@code db/ddl/ddl-capture.sql}). */
+    static final String MESSAGE_PREFIX = "bifrost";
+
     private final RecordConverter converter;
+    private final TableShapes shapes;
+    private final CaptureStats stats;
     private final String transactionTopic;
     private final String heartbeatTopic;
+    private final String messageTopic;
     private final int maxChanges;
     private final int maxBytes;
 
     private @Nullable OpenTransaction open;
 
-    TransactionAssembler(RecordConverter converter, String topicPrefix, int maxChanges, int maxBytes) {
-        this.converter = converter;
+    TransactionAssembler(TableShapes shapes, CaptureStats stats, String topicPrefix, int maxChanges, int maxBytes) {
+        this.converter = new RecordConverter(shapes);
+        this.shapes = shapes;
+        this.stats = stats;
         this.transactionTopic = topicPrefix + ".transaction";
         this.heartbeatTopic = "__debezium-heartbeat." + topicPrefix;
+        this.messageTopic = topicPrefix + ".message";
         this.maxChanges = maxChanges;
         this.maxBytes = maxBytes;
     }
@@ -55,6 +73,8 @@ class TransactionAssembler {
             transactionMarker(record, out);
         } else if (heartbeatTopic.equals(record.topic())) {
             heartbeat(record, out);
+        } else if (messageTopic.equals(record.topic())) {
+            message(record, out);
         } else {
             change(record, out);
         }
@@ -79,12 +99,12 @@ class TransactionAssembler {
                 out.add(new Outgoing(null, true));
                 return;
             }
-            if (open.seq == 0 && open.changes.isEmpty()) {
+            if (open.seq == 0 && open.changes.isEmpty() && open.schemaChanges.isEmpty()) {
                 // nothing captured in it: only its position moves on
                 out.add(new Outgoing(null, true));
             } else {
                 long commitMicros = longOf(offset.get("ts_usec"), open.commitMicros);
-                out.add(new Outgoing(open.chunk(true, commitLsn, commitMicros), true));
+                out.add(new Outgoing(open.chunk(true, commitLsn, commitMicros), true, List.copyOf(open.shapes)));
             }
             open = null;
         }
@@ -101,6 +121,42 @@ class TransactionAssembler {
         out.add(new Outgoing(ChangelogRecord.heartbeat(lsn, micros), true));
     }
 
+    /**
+     * A logical-decoding message: the event trigger's are schema changes, placed in their transaction at their
+     * position; any other application's are skipped and counted.
+     */
+    private void message(SourceRecord record, List<Outgoing> out) {
+        Struct value = (Struct) record.value();
+        Struct message = value == null ? null : value.getStruct("message");
+        String prefix = message == null ? null : message.getString("prefix");
+        if (!MESSAGE_PREFIX.equals(prefix)) {
+            stats.skippedMessage(prefix);
+            return;
+        }
+        Struct source = value.getStruct("source");
+        long lsn = longOf(source.get("lsn"), Long.MAX_VALUE);
+        OpenTransaction tx = streamed(source, out);
+        String content = new String(message.getBytes("content"), StandardCharsets.UTF_8);
+        SchemaChange change = shapes.message(content, tx.changes.size(), lsn);
+        if (change != null) {
+            log.info("schema change of {} in transaction {}: {}", change.qualifiedName(), tx.xid,
+                    change.before() == null ? "created" : change.after() == null ? "dropped" : "altered");
+            tx.schemaChanges.add(change);
+            tx.shapes.add(change);
+        }
+    }
+
+    /** The open streamed transaction a record belongs to. */
+    private OpenTransaction streamed(Struct source, List<Outgoing> out) {
+        closeSnapshotIfOpen(out);
+        if (open == null) {
+            long xid = source.getInt64("txId") == null ? 0 : source.getInt64("txId");
+            log.warn("change without BEGIN in transaction {}; publishing it as its own transaction", xid);
+            open = new OpenTransaction(Kind.TRANSACTION, xid);
+        }
+        return open;
+    }
+
     private void change(SourceRecord record, List<Outgoing> out) {
         RecordConverter.Converted converted = converter.convert(record);
         if (converted == null) {
@@ -115,11 +171,7 @@ class TransactionAssembler {
                 open = new OpenTransaction(Kind.SNAPSHOT, xid);
             }
         } else {
-            closeSnapshotIfOpen(out);
-            if (open == null) {
-                log.warn("change without BEGIN in transaction {}; publishing it as its own transaction", xid);
-                open = new OpenTransaction(Kind.TRANSACTION, xid);
-            }
+            streamed(source, out);
         }
         OpenTransaction tx = open;
         if (tx.changes.size() >= maxChanges || tx.bytes >= maxBytes) {
@@ -168,6 +220,10 @@ class TransactionAssembler {
         final List<TableSchema> tables = new ArrayList<>();
         final Map<TableSchema, Integer> tableIndexes = new IdentityHashMap<>();
         final List<RowChange> changes = new ArrayList<>();
+        /** The schema changes of the current chunk. */
+        final List<SchemaChange> schemaChanges = new ArrayList<>();
+        /** Every schema change of the transaction, for the shape history once it is acknowledged. */
+        final List<SchemaChange> shapes = new ArrayList<>();
         long bytes;
 
         OpenTransaction(Kind kind, long xid) {
@@ -200,10 +256,11 @@ class TransactionAssembler {
 
         ChangelogRecord chunk(boolean last, long commitLsn, long micros) {
             ChangelogRecord record = new ChangelogRecord(ChangelogSerde.VERSION, kind, xid, seq++, last, commitLsn,
-                    micros, tables, changes);
+                    micros, tables, changes, null, schemaChanges);
             tables.clear();
             tableIndexes.clear();
             changes.clear();
+            schemaChanges.clear();
             bytes = 0;
             return record;
         }

@@ -97,14 +97,18 @@ public final class ValueText {
 
     /** A timestamp of {@code units} per second since the epoch; split first, so that no year overflows. */
     private static String timestamp(long sinceEpoch, long unitsPerSecond) {
-        Instant instant = Instant.ofEpochSecond(Math.floorDiv(sinceEpoch, unitsPerSecond),
-                Math.floorMod(sinceEpoch, unitsPerSecond) * (1_000_000_000L / unitsPerSecond));
+        return timestamp(Instant.ofEpochSecond(Math.floorDiv(sinceEpoch, unitsPerSecond),
+                Math.floorMod(sinceEpoch, unitsPerSecond) * (1_000_000_000L / unitsPerSecond)));
+    }
+
+    /** An instant as a PostgreSQL timestamp (UTC), BC years included. */
+    static String timestamp(Instant instant) {
         LocalDateTime t = LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
         // ISO prints years past 9999 with a plus and years before 1 as negative; PostgreSQL wants neither
         return t.getYear() > 0 ? unsigned(t.toString()) : t.withYear(1 - t.getYear()) + " BC";
     }
 
-    private static String date(LocalDate d) {
+    static String date(LocalDate d) {
         return d.getYear() > 0 ? unsigned(d.toString()) : d.withYear(1 - d.getYear()) + " BC";
     }
 

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param lastCommitTime      its source commit time
  * @param eventsCaptured      events captured since start, by table and operation
  * @param eventsPerSecond     events per second over the last minute
+ * @param messagesSkipped     logical-decoding messages of other applications skipped since start
  */
 public record CaptureStatus(
         String state,
@@ -25,7 +26,8 @@ public record CaptureStatus(
         @Nullable String lastCommitLsn,
         @Nullable Instant lastCommitTime,
         Map<String, Map<String, Long>> eventsCaptured,
-        double eventsPerSecond) {
+        double eventsPerSecond,
+        long messagesSkipped) {
 
     /** Snapshot progress of one table. */
     public record TableProgress(String table, long rowsDone, long rowsEstimated) {

@@ -52,6 +52,6 @@ class CaptureStatusController {
                 progress, new CaptureStatus.SlotStatus(properties.slotName(), slot.exists(), slot.active(),
                         slot.confirmedFlushLsn(), slot.currentWalLsn(), slot.retainedWalBytes(), slot.error()),
                 lsn == 0 ? null : String.format("%X/%X", lsn >>> 32, lsn & 0xFFFFFFFFL), stats.lastCommitTime(),
-                stats.events(), stats.eventsPerSecondLastMinute());
+                stats.events(), stats.eventsPerSecondLastMinute(), stats.skippedMessages());
     }
 }

@@ -44,7 +44,7 @@ class LoaderIT {
     }
 
     @BeforeEach
-    void freshThorDb() {
+    void freshThorDb() throws java.sql.SQLException {
         thordb = ThorDatabase.create(postgres);
         loader = new Loader(thordb.dataSource());
     }

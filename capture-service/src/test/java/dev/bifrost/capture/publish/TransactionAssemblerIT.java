@@ -2,11 +2,11 @@ package dev.bifrost.capture.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bifrost.capture.ThorDatabase;
 import dev.bifrost.model.ChangelogRecord;
 import dev.bifrost.model.RowChange;
 import dev.bifrost.testsupport.PostgresServer;
-import java.sql.Connection;
-import java.sql.Statement;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * How Debezium's records become changelog chunks, and which records may be committed: only the one that
@@ -29,6 +28,7 @@ class TransactionAssemblerIT {
 
     private static PostgresServer postgres;
     private static SourceCatalog catalog;
+    private static ShapeHistory history;
 
     private static final Schema ROW = SchemaBuilder.struct().name("thordb.raw.t.Value")
             .field("id", Schema.INT64_SCHEMA).field("name", Schema.OPTIONAL_STRING_SCHEMA)
@@ -48,13 +48,11 @@ class TransactionAssemblerIT {
     @BeforeAll
     static void startPostgres() throws Exception {
         postgres = PostgresServer.start("assembler");
-        postgres.createDatabase("thordb");
-        try (Connection c = postgres.connect("thordb"); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA raw");
-            s.execute("CREATE TABLE raw.t (id bigint PRIMARY KEY, name varchar(40) NOT NULL, doc text)");
-        }
-        catalog = new SourceCatalog(new JdbcTemplate(new DriverManagerDataSource(postgres.jdbcUrl("thordb"),
-                PostgresServer.USER, "")));
+        ThorDatabase thor = ThorDatabase.create(postgres);
+        thor.execute("CREATE TABLE raw.t (id bigint PRIMARY KEY, name varchar(40) NOT NULL, doc text)");
+        JdbcTemplate jdbc = new JdbcTemplate(thor.dataSource());
+        catalog = new SourceCatalog(jdbc);
+        history = new ShapeHistory(jdbc);
     }
 
     @AfterAll
@@ -62,7 +60,8 @@ class TransactionAssemblerIT {
         postgres.close();
     }
 
-    private final TransactionAssembler assembler = new TransactionAssembler(new RecordConverter(catalog), "thordb",
+    private final TransactionAssembler assembler = new TransactionAssembler(
+            new TableShapes(catalog, history, List.of("raw")), new CaptureStats(new SimpleMeterRegistry()), "thordb",
             2, 1 << 20);
 
     @Test
