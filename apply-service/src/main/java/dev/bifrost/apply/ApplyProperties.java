@@ -47,9 +47,10 @@ public record ApplyProperties(
      * @param onError what happens when a change can never be applied to this target (its own constraint, say):
      *                {@code stop} (the default) keeps the target at the last whole source transaction and shows
      *                the table, position and PostgreSQL's message on its status, trying again with back-off until
-     *                the cause is fixed; {@code dead-letter} writes the source transactions up to that point again
-     *                change by change and sets aside, in the dead-letter store, only the changes that fail, so a
-     *                source transaction may then be applied in part
+     *                the cause is fixed; {@code set-aside} writes the source transactions up to that point again
+     *                change by change and sets the table of a change that fails aside: that change and every later
+     *                change of the table go to the dead-letter store, in order, while the other tables go on (a
+     *                source transaction may then be applied in part)
      */
     public record Target(
             @NotBlank @Pattern(regexp = "jdbc:postgresql:.*", message = "must be a jdbc:postgresql: URL") String url,
@@ -77,7 +78,7 @@ public record ApplyProperties(
     }
 
     /** What a target does with a change it can never apply. */
-    public enum OnError { STOP, DEAD_LETTER }
+    public enum OnError { STOP, SET_ASIDE }
 
     /** Exponential back-off between {@code initial} and {@code max}. */
     public record Retry(@NotNull Duration initial, @NotNull Duration max) {

@@ -2,6 +2,7 @@ package dev.bifrost.apply.apply;
 
 import dev.bifrost.apply.deadletter.DeadLetterStore;
 import dev.bifrost.apply.deadletter.DeadLetterStore.DeadLetter;
+import dev.bifrost.apply.deadletter.SetAsideTables;
 import dev.bifrost.apply.schema.ShapeChanges;
 import dev.bifrost.apply.schema.TargetTables;
 import dev.bifrost.model.ChangelogFormatException;
@@ -81,6 +82,7 @@ public final class ApplySession {
     private final TableWriter writer;
     private final ShapeChanges shapes;
     private final DeadLetterStore deadLetters = new DeadLetterStore();
+    private final SetAsideTables setAside;
     private final ChangelogSerde serde = new ChangelogSerde();
     private final ChangeBuffer batch = new ChangeBuffer();
     private final ApplyStats stats;
@@ -91,6 +93,7 @@ public final class ApplySession {
     private long lastCommitMicros;
     private boolean dirty;
     private boolean careful;
+    private boolean setAsideFailingTables;
     private long recordTimestamp;
     private long boundaryTimestamp;
 
@@ -105,6 +108,7 @@ public final class ApplySession {
     public ApplySession(Connection c, String topic, int partition, int spillChanges, ApplyStats stats,
             String stampColumn) {
         this.tables = new TargetTables(stampColumn);
+        this.setAside = new SetAsideTables(topic, partition);
         this.writer = new TableWriter(tables);
         this.shapes = new ShapeChanges(tables);
         this.c = c;
@@ -124,6 +128,7 @@ public final class ApplySession {
             s.execute(POSITION_DDL);
         }
         deadLetters.createTable(c);
+        setAside.open(c);
         c.commit();
         try (var ps = c.prepareStatement(LOCK)) {
             ps.setString(1, topic);
@@ -154,6 +159,14 @@ public final class ApplySession {
 
     public void careful(boolean careful) {
         this.careful = careful;
+    }
+
+    /**
+     * Whether a table one of whose changes goes to the dead-letter store is set aside with it, so that its later
+     * changes follow it there, in order ({@code on-error: set-aside}); see {@link SetAsideTables}.
+     */
+    public void setAsideFailingTables(boolean setAside) {
+        this.setAsideFailingTables = setAside;
     }
 
     /** Feeds the record at {@code offset}. */
@@ -302,8 +315,15 @@ public final class ApplySession {
         }
         TableSchema table = record.tables().get(0);
         CopyRows rows = Objects.requireNonNull(record.copy());
-        Savepoint chunk = careful ? c.setSavepoint() : null;
         String name = table.qualifiedName();
+        String setAsideReason = setAside.reason(name);
+        if (setAsideReason != null) {
+            deadLetters.write(c, new DeadLetter(topic, partition, offset, record.xid(), name, "SNAPSHOT",
+                    "table set aside: " + setAsideReason, value));
+            stats.deadLetter();
+            return;
+        }
+        Savepoint chunk = careful ? c.setSavepoint() : null;
         boolean first = !tx.emptied.containsKey(name);
         boolean timestamp = rows.data().length > 0 && !tx.timestamped.containsKey(name);
         try {
@@ -331,9 +351,13 @@ public final class ApplySession {
             tables.forget();
             log.error("snapshot rows of {} at {}-{}@{} cannot be loaded: {}; the chunk ({} rows) goes to the "
                     + "dead-letter store", table.qualifiedName(), topic, partition, offset, e.getMessage(), rows.rows());
+            String reason = e.getMessage() == null ? "unknown" : e.getMessage();
             deadLetters.write(c, new DeadLetter(topic, partition, offset, record.xid(), table.qualifiedName(),
-                    "SNAPSHOT", e.getMessage() == null ? "unknown" : e.getMessage(), value));
+                    "SNAPSHOT", reason, value));
             stats.deadLetter();
+            if (setAsideFailingTables) {
+                setAside.add(c, name, offset, reason);
+            }
         }
     }
 
@@ -414,6 +438,8 @@ public final class ApplySession {
         if (tx.savepoint != null) {
             c.rollback(tx.savepoint);
             tables.forget();
+            // a table set aside under the savepoint is no longer
+            setAside.open(c);
             if (!tx.poison.isEmpty()) {
                 deadLetters.write(c, new DeadLetter(topic, partition, tx.poison.get(0).offset(), tx.xid, null, null,
                         "transaction " + tx.xid + " not applied: the changes written before its unreadable chunk "
@@ -507,6 +533,7 @@ public final class ApplySession {
             }
             c.rollback(whole);
             tables.forget();
+            setAside.open(c);
         }
         for (Change change : changes) {
             Savepoint one = c.setSavepoint();
@@ -527,6 +554,11 @@ public final class ApplySession {
     }
 
     private void addTo(ChangeBuffer buffer, Change change) throws SQLException {
+        String setAsideReason = setAside.reason(change.table().qualifiedName());
+        if (setAsideReason != null) {
+            deadLetter(change, "table set aside: " + setAsideReason);
+            return;
+        }
         try {
             buffer.add(change.table(), change.change(), change.commitMicros());
         } catch (UnappliableChangeException e) {
@@ -545,6 +577,12 @@ public final class ApplySession {
                 change.table().qualifiedName(), change.change().op().name(), reason == null ? "unknown" : reason,
                 serde.serialize(alone)));
         stats.deadLetter();
+        if (setAsideFailingTables && setAside.reason(change.table().qualifiedName()) == null) {
+            log.error("table {} is set aside on this target from {}-{}@{} on: its changes go to the dead-letter "
+                    + "store, in order, until it is repaired and its row in bifrost.set_aside deleted",
+                    change.table().qualifiedName(), topic, partition, change.offset());
+            setAside.add(c, change.table().qualifiedName(), change.offset(), reason == null ? "unknown" : reason);
+        }
     }
 
     /** A source transaction whose last chunk has not arrived yet. */

@@ -10,7 +10,8 @@ import java.sql.SQLTransientException;
  * prerequisite state (a lock held by someone else), 57 operator intervention,
  * 58 system error, or no SQLState at all, as for I/O failures); the same work is tried again later.
  * Everything else (data exceptions, integrity violations, undefined objects, permissions) is permanent for
- * the change that caused it: retrying cannot help, and the change goes to the dead-letter store.
+ * the change that caused it: retrying the same work cannot help, so the target stops at the last whole source
+ * transaction until the cause is fixed, or, with {@code on-error: set-aside}, sets the change's table aside.
  */
 public final class SqlErrors {
 

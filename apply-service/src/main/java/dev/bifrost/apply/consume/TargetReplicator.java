@@ -31,8 +31,8 @@ import org.springframework.kafka.core.ConsumerFactory;
  * {@code apply-<target>} are written after each target commit for monitoring only, never read. A failure
  * that retrying can fix (target or Kafka unreachable) backs off exponentially and tries again; a write that
  * fails for good stops the target at the last whole source transaction (on-error: stop, the default) or puts the
- * session in careful mode up to the offset reached (on-error: dead-letter), so that only the changes that
- * cannot be applied go to the dead-letter store.
+ * session in careful mode up to the offset reached (on-error: set-aside), so that only the changes that
+ * cannot be applied, and the later changes of their tables, go to the dead-letter store.
  */
 public final class TargetReplicator implements Runnable {
 
@@ -76,6 +76,7 @@ public final class TargetReplicator implements Runnable {
                     Consumer<byte[], byte[]> consumer = consumers.createConsumer("apply-" + name, "apply-" + name)) {
                 ApplySession session = new ApplySession(c, partition.topic(), partition.partition(),
                         properties.batch().spillChanges(), stats, properties.replicatedAtColumn());
+                session.setAsideFailingTables(target.onError() == ApplyProperties.OnError.SET_ASIDE);
                 ApplySession.Position position = session.open();
                 consumer.assign(List.of(partition));
                 if (position.nextOffset() >= 0) {
@@ -144,7 +145,7 @@ public final class TargetReplicator implements Runnable {
                     lastError = "stopped before the source transaction at changelog offset " + reached + " or "
                             + "before it: " + lastError + " (the target holds every source transaction up to there, "
                             + "whole; it is tried again with back-off: fix the cause on the target, or configure "
-                            + "on-error: dead-letter to set such changes aside)";
+                            + "on-error: set-aside to set such tables aside)";
                     log.error("target {}: {}", name, lastError);
                 } else if (permanent && reached > carefulUntil) {
                     carefulUntil = reached;

@@ -216,6 +216,44 @@ class ApplySessionIT {
     }
 
     @Test
+    void aTableSetAsideTakesItsLaterChangesToTheDeadLetterStoreInOrderAndStaysSetAsideAfterARestart()
+            throws Exception {
+        TableSchema other = new TableSchema("raw", "other", List.of(new Column("id", "bigint", false, true),
+                new Column("v", "text", true, false)));
+        ChangelogRecord bad = new ChangelogRecord(ChangelogSerde.VERSION, ChangelogRecord.Kind.TRANSACTION, 1, 0,
+                true, 100, 1_700_000_000_000_000L, List.of(T, other), List.of(
+                        RowChange.insert(0, row(1, "a", null)),
+                        RowChange.insert(0, new String[] {"not-a-number", "b", null}),
+                        RowChange.insert(1, new String[] {"1", "other table"})));
+        session = newSession(connection, 100);
+        session.careful(true);
+        session.setAsideFailingTables(true);
+        feed(bad);
+        // after the failing change: a change of the same table that would apply, and one of another table
+        feed(tx(2, 200, 0, true, RowChange.update(0, row(1, "later", null), new int[0])));
+        session.careful(false);
+        feed(new ChangelogRecord(ChangelogSerde.VERSION, ChangelogRecord.Kind.TRANSACTION, 3, 0, true, 300,
+                1_700_000_000_000_000L, List.of(other), List.of(RowChange.insert(0, new String[] {"2", "x"}))));
+        session.commit();
+
+        assertThat(rows()).as("raw.t as the source held it before the change that failed").containsExactly("1|a|null");
+        assertThat(deadLetters()).hasSize(2).satisfies(l -> assertThat(l.get(0)).contains("not-a-number"))
+                .satisfies(l -> assertThat(l.get(1)).contains("table set aside").contains("later"));
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM raw.other")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("the other table goes on").isEqualTo(2);
+        }
+        connection.commit();
+
+        session = newSession(connection, 100);
+        feed(tx(4, 400, 0, true, RowChange.insert(0, row(9, "after a restart", null))));
+        session.commit();
+        assertThat(rows()).containsExactly("1|a|null");
+        assertThat(deadLetters()).hasSize(3);
+    }
+
+    @Test
     void newRowsGoInByCopyOnceAndARowTheTargetHeldAlreadyIsUpsertedInstead() throws Exception {
         session = newSession(connection, 100_000);
         List<RowChange> first = new ArrayList<>();
@@ -433,7 +471,7 @@ class ApplySessionIT {
     private List<String> deadLetters() throws SQLException {
         List<String> out = new ArrayList<>();
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT reason || ' ' || coalesce(convert_from(payload, 'UTF8'), '') FROM bifrost.dead_letter")) {
+                "SELECT reason || ' ' || coalesce(convert_from(payload, 'UTF8'), '') FROM bifrost.dead_letter ORDER BY id")) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }

@@ -101,15 +101,25 @@ class ChangeBufferTest {
     }
 
     @Test
-    void updatesAndDeletesOfATableWithoutPrimaryKeyAreRefusedWithAReason() {
+    void aKeylessTablesChangesAreKeptInOrderWithTheirOldRows() {
         TableSchema keyless = new TableSchema("raw", "log", List.of(new Column("msg", "text", true, false)));
         buffer.add(keyless, RowChange.insert(0, new String[] {"same"}), 1);
         buffer.add(keyless, RowChange.insert(0, new String[] {"same"}), 2);
+        buffer.add(keyless, new RowChange(0, RowChange.Op.UPDATE, new String[] {"same"}, new String[] {"other"},
+                new int[0]), 3);
+        buffer.add(keyless, RowChange.delete(0, new String[] {"same"}), 4);
 
-        assertThat(buffer.size()).as("keyless inserts are all kept").isEqualTo(2);
-        assertThatThrownBy(() -> buffer.add(keyless, RowChange.delete(0, new String[0]), 3))
+        ChangeBuffer.TableChanges t = buffer.tables().iterator().next();
+        assertThat(buffer.size()).as("nothing coalesced: equal rows are distinct rows").isEqualTo(4);
+        assertThat(t.keylessEdits).isTrue();
+        assertThat(t.rows.values()).extracting(p -> p.op + " " + java.util.Arrays.toString(p.old) + " -> "
+                + java.util.Arrays.toString(p.values)).containsExactly("INSERT null -> [same]",
+                "INSERT null -> [same]", "UPDATE [same] -> [other]", "DELETE [same] -> [same]");
+        // regression: a keyless update without its old row (REPLICA IDENTITY DEFAULT on the source) cannot be
+        // applied to one row, and says what to do
+        assertThatThrownBy(() -> buffer.add(keyless, RowChange.update(0, new String[] {"x"}, new int[0]), 5))
                 .isInstanceOf(UnappliableChangeException.class)
-                .hasMessageContaining("raw.log has no primary key");
+                .hasMessageContaining("raw.log has no primary key").hasMessageContaining("REPLICA IDENTITY FULL");
     }
 
     @Test

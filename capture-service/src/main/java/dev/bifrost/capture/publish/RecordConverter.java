@@ -27,8 +27,11 @@ class RecordConverter {
     record Converted(TableSchema table, RowChange change) {
     }
 
-    /** Where each field of a Debezium row schema goes in the table's shape, and where the key's values are. */
-    private record Layout(Schema rowSchema, TableSchema table, int[] positions, Field[] keyFields) {
+    /**
+     * Where each field of a Debezium row schema goes in the table's shape, and where the key's values are; valid
+     * while the row schema is the same object and no shape changed ({@link TableShapes#version()}).
+     */
+    private record Layout(Schema rowSchema, TableSchema table, int[] positions, Field[] keyFields, long version) {
     }
 
     /** The envelope fields this converter reads, by position: a lookup by name per event costs a hash probe. */
@@ -44,6 +47,7 @@ class RecordConverter {
     }
 
     private final TableShapes shapes;
+    /** By topic (one per table): one lookup per event on the capture's hot path. */
     private final Map<String, Layout> layouts = new HashMap<>();
     /**
      * By topic (one per table), with the envelope schema it was found in: Debezium builds a new schema object
@@ -69,11 +73,14 @@ class RecordConverter {
         long lsn = lsnValue instanceof Number n ? n.longValue() : Long.MAX_VALUE;
         Schema rowSchema = envelope.after() != null ? envelope.after().schema()
                 : envelope.before() != null ? envelope.before().schema() : null;
-        TableSchema shape = shapes.shape(schema, tableName, lsn);
         if (op.equals("t") || rowSchema == null) {
-            return new Converted(shape, RowChange.truncate(0));
+            return new Converted(shapes.shape(schema, tableName, lsn), RowChange.truncate(0));
         }
-        Layout layout = layout(shape, rowSchema);
+        Layout layout = layouts.get(record.topic());
+        if (layout == null || layout.rowSchema() != rowSchema || layout.version() != shapes.version()) {
+            layout = layout(shapes.shape(schema, tableName, lsn), rowSchema);
+            layouts.put(record.topic(), layout);
+        }
         TableSchema table = layout.table();
         return switch (op) {
             case "c", "r" -> {
@@ -109,12 +116,7 @@ class RecordConverter {
     }
 
     private Layout layout(TableSchema shape, Schema rowSchema) {
-        String qualified = shape.qualifiedName();
-        Layout layout = layouts.get(qualified);
-        if (layout != null && layout.rowSchema() == rowSchema && layout.table() == shape) {
-            return layout;
-        }
-        layout = place(shape, rowSchema);
+        Layout layout = place(shape, rowSchema);
         if (layout == null) {
             // the event has columns the known shape lacks: only without the event trigger (see ddl-capture.sql)
             layout = place(shapes.refresh(shape.schema(), shape.name()), rowSchema);
@@ -122,12 +124,11 @@ class RecordConverter {
         if (layout == null) {
             layout = place(withTextColumns(shapes.refresh(shape.schema(), shape.name()), rowSchema), rowSchema);
         }
-        layouts.put(qualified, layout);
         return layout;
     }
 
     /** The layout of the row schema's fields in the shape; null if a field has no column there. */
-    private static @Nullable Layout place(TableSchema table, Schema rowSchema) {
+    private @Nullable Layout place(TableSchema table, Schema rowSchema) {
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < table.columns().size(); i++) {
             index.put(table.columns().get(i).name(), i);
@@ -146,7 +147,7 @@ class RecordConverter {
         for (int k = 0; k < keyIndexes.length; k++) {
             keyFields[k] = rowSchema.field(table.columns().get(keyIndexes[k]).name());
         }
-        return new Layout(rowSchema, table, positions, keyFields);
+        return new Layout(rowSchema, table, positions, keyFields, shapes.version());
     }
 
     private static TableSchema withTextColumns(TableSchema table, Schema rowSchema) {

@@ -26,6 +26,7 @@ final class TableShapes {
     private final Set<String> schemas;
     private final Map<String, TableSchema> byName = new HashMap<>();
     private final Map<Long, TableSchema> byOid = new HashMap<>();
+    private long version;
 
     TableShapes(SourceCatalog catalog, ShapeHistory history, List<String> schemas) {
         this.catalog = catalog;
@@ -53,6 +54,11 @@ final class TableShapes {
         return table;
     }
 
+    /** Changes whenever a known shape changes, so that what was derived from the shapes can be kept until then. */
+    long version() {
+        return version;
+    }
+
     /** The table's shape read again from the catalog, when an event has columns its known shape lacks. */
     TableSchema refresh(String schema, String name) {
         TableSchema table = catalog.shape(schema, name);
@@ -73,6 +79,7 @@ final class TableShapes {
      */
     @Nullable SchemaChange message(String json, int at, long lsn) {
         ShapeJson.Message message = ShapeJson.message(json);
+        version++;
         TableSchema announced = message.table();
         TableSchema before = byOid.get(announced.oid());
         if (before == null) {
@@ -102,6 +109,7 @@ final class TableShapes {
     }
 
     private void put(TableSchema table) {
+        version++;
         byName.put(table.qualifiedName(), table);
         if (table.oid() != 0) {
             byOid.put(table.oid(), table);
