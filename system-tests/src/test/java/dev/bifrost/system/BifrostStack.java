@@ -77,6 +77,19 @@ final class BifrostStack implements AutoCloseable {
         apply.awaitHealthy();
     }
 
+    /** Runs the statements in one transaction on the connection. */
+    static void exec(Connection c, String... statements) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (java.sql.Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        }
+        c.commit();
+        c.setAutoCommit(autoCommit);
+    }
+
     Connection source() throws SQLException {
         return postgres.connect(THORDB);
     }

@@ -1,5 +1,6 @@
 package dev.bifrost.system;
 
+import static dev.bifrost.system.BifrostStack.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -327,17 +328,6 @@ class RealSchemasIT {
         assertThat(process.exitValue()).as("pgbench " + String.join(" ", args) + ":\n" + output).isZero();
     }
 
-    /** Runs the statements in one source transaction. */
-    private static void exec(Connection c, String... statements) throws SQLException {
-        c.setAutoCommit(false);
-        try (Statement s = c.createStatement()) {
-            for (String statement : statements) {
-                s.execute(statement);
-            }
-        }
-        c.commit();
-        c.setAutoCommit(true);
-    }
 
     private void assertNoDeadLetters() throws SQLException {
         for (String target : BifrostStack.TARGETS) {

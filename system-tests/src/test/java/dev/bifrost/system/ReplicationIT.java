@@ -1,5 +1,6 @@
 package dev.bifrost.system;
 
+import static dev.bifrost.system.BifrostStack.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -278,17 +279,6 @@ class ReplicationIT {
                 });
     }
 
-    private static void exec(Connection c, String... statements) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try (Statement s = c.createStatement()) {
-            for (String sql : statements) {
-                s.execute(sql);
-            }
-        }
-        c.commit();
-        c.setAutoCommit(autoCommit);
-    }
 
     private static String insertRegistros(int rows) {
         return """

@@ -85,6 +85,7 @@ public final class ApplySession {
     private final SetAsideTables setAside;
     private final ChangelogSerde serde = new ChangelogSerde();
     private final ChangeBuffer batch = new ChangeBuffer();
+    private final TransactionSpan batched = new TransactionSpan();
     private final ApplyStats stats;
 
     private @Nullable OpenTransaction open;
@@ -283,18 +284,25 @@ public final class ApplySession {
             advance(offset);
             return;
         }
-        if (tx.savepoint != null) {
-            write(tx.changes);
-            for (TableSchema table : tx.timestamped.values()) {
-                writer.endSnapshot(c, table);
+        if (tx.savepoint != null || careful) {
+            TransactionSpan alone = new TransactionSpan();
+            alone.add(tx.xid, record.commitLsn(), offset);
+            try {
+                write(tx.changes);
+                for (TableSchema table : tx.timestamped.values()) {
+                    writer.endSnapshot(c, table);
+                }
+            } catch (SQLException e) {
+                throw alone.about(e);
             }
-            c.releaseSavepoint(tx.savepoint);
-        } else if (careful) {
-            write(tx.changes);
+            if (tx.savepoint != null) {
+                c.releaseSavepoint(tx.savepoint);
+            }
         } else {
             for (Change change : tx.changes) {
                 addTo(batch, change);
             }
+            batched.add(tx.xid, record.commitLsn(), offset);
         }
         stats.transaction(tx.changes, record.commitTimeMicros());
         lastCommitLsn = record.commitLsn();
@@ -504,9 +512,14 @@ public final class ApplySession {
 
     private void flushBatch() throws SQLException {
         if (!batch.isEmpty()) {
-            writer.write(c, batch);
+            try {
+                writer.write(c, batch);
+            } catch (SQLException e) {
+                throw batched.about(e);
+            }
             batch.clear();
         }
+        batched.clear();
     }
 
     private void write(List<Change> changes) throws SQLException {

@@ -99,9 +99,11 @@ public final class TargetReplicator implements Runnable {
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(properties.pollTimeout());
                     for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
                         reached = record.offset();
-                        session.careful(record.offset() <= carefulUntil);
+                        // past a permanent failure, up to where it happened: one source transaction at a time
+                        boolean oneByOne = record.offset() <= carefulUntil;
+                        session.careful(oneByOne && target.onError() == ApplyProperties.OnError.SET_ASIDE);
                         session.accept(record.offset(), record.timestamp(), record.value());
-                        if (session.atBoundary() && (pauseRequested
+                        if (session.atBoundary() && (pauseRequested || (oneByOne && session.hasWork())
                                 || session.pendingChanges() >= properties.batch().maxChanges())) {
                             commit(session, consumer);
                             if (pauseRequested) {
@@ -140,19 +142,21 @@ public final class TargetReplicator implements Runnable {
                             name, e, e);
                 }
                 boolean permanent = !SqlErrors.isRetriable(e) && e instanceof SQLException;
-                boolean stopped = permanent && target.onError() == ApplyProperties.OnError.STOP;
+                if (permanent && reached > carefulUntil) {
+                    carefulUntil = reached;
+                    log.warn("target {}: a write failed for good ({}); applying again up to offset {} one source "
+                            + "transaction at a time, {}", name, e.getMessage(), carefulUntil,
+                            target.onError() == ApplyProperties.OnError.SET_ASIDE
+                                    ? "setting aside the tables of the changes that fail"
+                                    : "to stop right before the one that fails");
+                    continue;
+                }
+                boolean stopped = permanent;
                 if (stopped) {
-                    lastError = "stopped before the source transaction at changelog offset " + reached + " or "
-                            + "before it: " + lastError + " (the target holds every source transaction up to there, "
+                    lastError = "stopped: " + lastError + " (the target holds every source transaction before it, "
                             + "whole; it is tried again with back-off: fix the cause on the target, or configure "
                             + "on-error: set-aside to set such tables aside)";
                     log.error("target {}: {}", name, lastError);
-                } else if (permanent && reached > carefulUntil) {
-                    carefulUntil = reached;
-                    log.warn("target {}: a write failed for good ({}); applying again up to offset {} change by "
-                            + "change, sending what cannot be applied to the dead-letter store", name,
-                            e.getMessage(), carefulUntil);
-                    continue;
                 }
                 state = State.RETRYING;
                 if (!stopped) {

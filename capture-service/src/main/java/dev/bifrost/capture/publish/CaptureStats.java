@@ -31,6 +31,7 @@ public class CaptureStats {
     private final AtomicLongArray secondOf = new AtomicLongArray(60);
 
     private final AtomicLong skippedMessages = new AtomicLong();
+    private final Counter skippedCounter;
     private volatile boolean snapshotting;
     private volatile boolean snapshotDone;
     private volatile long lastCommitLsn;
@@ -38,12 +39,15 @@ public class CaptureStats {
 
     CaptureStats(MeterRegistry registry) {
         this.registry = registry;
+        // registered at start, so that a scrape shows 0 rather than nothing
+        this.skippedCounter = Counter.builder("bifrost.capture.messages.skipped")
+                .description("logical-decoding messages of other applications, skipped").register(registry);
     }
 
     /** A logical-decoding message of another application, which the capture skips. */
-    void skippedMessage(@Nullable String prefix) {
+    void skippedMessage() {
         skippedMessages.incrementAndGet();
-        registry.counter("bifrost.capture.messages.skipped").increment();
+        skippedCounter.increment();
     }
 
     /** Logical-decoding messages of other applications skipped since start. */

@@ -98,6 +98,10 @@ final class TableShapes {
         }
         TableSchema from = captured(before) ? before : null;
         TableSchema to = captured(after) ? after : null;
+        if (before != null && from == null && to != null) {
+            log.warn("{} moved into a captured schema (from {}): targets get the table without the rows it held; "
+                    + "copy them (a resync) to bring the targets level", to.qualifiedName(), before.qualifiedName());
+        }
         if ((from == null && to == null) || (from != null && from.equals(to))) {
             return null;
         }

@@ -130,7 +130,7 @@ class TransactionAssembler {
         Struct message = value == null ? null : value.getStruct("message");
         String prefix = message == null ? null : message.getString("prefix");
         if (!MESSAGE_PREFIX.equals(prefix)) {
-            stats.skippedMessage(prefix);
+            stats.skippedMessage();
             return;
         }
         Struct source = value.getStruct("source");
