@@ -232,25 +232,40 @@ public final class ApplySession {
             return;
         }
         tx.nextSeq++;
-        if (record.copy() != null) {
+        if (record.copy() != null && tx.failure == null) {
             copy(tx, record, offset, value);
         }
-        int from = 0;
-        for (SchemaChange shape : record.schemaChanges()) {
-            addChanges(tx, record, offset, from, shape.at());
-            from = shape.at();
-            // the rows before it are written in the old shape, under the transaction's savepoint
-            spill(tx);
+        if (tx.failure == null) {
             try {
-                shapes.apply(c, shape);
+                int from = 0;
+                for (SchemaChange shape : record.schemaChanges()) {
+                    addChanges(tx, record, offset, from, shape.at());
+                    from = shape.at();
+                    // the rows before it are written in the old shape, under the transaction's savepoint
+                    spill(tx);
+                    try {
+                        shapes.apply(c, shape);
+                    } catch (SQLException e) {
+                        throw new SQLException("schema change of " + shape.qualifiedName() + " in transaction "
+                                + record.xid() + ": " + e.getMessage(), e.getSQLState(), e);
+                    }
+                }
+                addChanges(tx, record, offset, from, record.changes().size());
+                if (tx.changes.size() >= spillChanges) {
+                    spill(tx);
+                }
             } catch (SQLException e) {
-                throw new SQLException("schema change of " + shape.qualifiedName() + " in transaction "
-                        + record.xid() + ": " + e.getMessage(), e.getSQLState(), e);
+                if (SqlErrors.isRetriable(e) || tx.savepoint == null) {
+                    throw e;
+                }
+                // written before the transaction's last chunk says whether it was applied already (a capture
+                // restart publishes it again): undone now, and the failure kept for then
+                c.rollback(tx.savepoint);
+                tables.forget();
+                setAside.open(c);
+                tx.changes.clear();
+                tx.failure = e;
             }
-        }
-        addChanges(tx, record, offset, from, record.changes().size());
-        if (tx.changes.size() >= spillChanges) {
-            spill(tx);
         }
         if (record.last()) {
             finish(tx, record, offset);
@@ -283,6 +298,9 @@ public final class ApplySession {
             stats.duplicate();
             advance(offset);
             return;
+        }
+        if (tx.failure != null) {
+            throw tx.failure;
         }
         if (tx.savepoint != null || careful) {
             TransactionSpan alone = new TransactionSpan();
@@ -609,6 +627,8 @@ public final class ApplySession {
         /** Tables whose {@code replicated_at} defaults to the snapshot time until the snapshot ends, by name. */
         final Map<String, TableSchema> timestamped = new HashMap<>();
         @Nullable Savepoint savepoint;
+        /** A permanent failure while writing it before its last chunk: thrown then, unless it is a duplicate. */
+        @Nullable SQLException failure;
 
         OpenTransaction(long xid) {
             this.xid = xid;

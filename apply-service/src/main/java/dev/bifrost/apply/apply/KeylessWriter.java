@@ -50,7 +50,7 @@ final class KeylessWriter {
             if (p.isDelete()) {
                 delete(c, t.schema, p);
             } else {
-                update(c, t.schema, p, inserter, t);
+                update(c, t.schema, p);
             }
         }
         if (!inserts.isEmpty()) {
@@ -69,8 +69,7 @@ final class KeylessWriter {
         }
     }
 
-    private void update(Connection c, TableSchema table, ChangeBuffer.Pending p, Inserter inserter,
-            ChangeBuffer.TableChanges t) throws SQLException {
+    private void update(Connection c, TableSchema table, ChangeBuffer.Pending p) throws SQLException {
         List<Column> columns = table.columns();
         List<String> set = new ArrayList<>();
         List<Integer> written = new ArrayList<>();
@@ -95,10 +94,11 @@ final class KeylessWriter {
                 ps.setString(param++, TableWriter.timestamp(p.commitMicros));
             }
             bindRow(ps, param, table, p.old);
-            if (ps.executeUpdate() == 0 && p.unchanged.length == 0) {
-                log.warn("{}: an updated row has no equal on the target, which differs from the source there; "
-                        + "the new row is inserted", table.qualifiedName());
-                inserter.insert(c, t, List.of(p));
+            if (ps.executeUpdate() == 0) {
+                // inserting the new row instead could duplicate a row: the target differs from the source here
+                throw new SQLException(table.qualifiedName() + " has no row equal to the old row of an update "
+                        + "(REPLICA IDENTITY FULL, no key): the target differs from the source in this table; "
+                        + "repair it (resync) and apply again", "P0002");
             }
         }
     }

@@ -8,9 +8,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,13 +69,25 @@ public final class ShapeChanges {
         for (Column column : current.columns()) {
             old.put(column.attnum(), column);
         }
-        List<String> alterations = new ArrayList<>();
+        Set<Integer> kept = new HashSet<>();
+        after.columns().forEach(column -> kept.add(column.attnum()));
+        // dropped columns first: a column added in the same command may take a dropped one's name
+        List<String> drops = new ArrayList<>();
+        for (Column column : current.columns()) {
+            if (!kept.contains(column.attnum()) && existing.remove(column.name()) != null) {
+                drops.add("DROP COLUMN IF EXISTS " + TargetTables.quote(column.name()));
+            }
+        }
+        if (!drops.isEmpty()) {
+            s.execute("ALTER TABLE " + table + " " + String.join(", ", drops));
+        }
         boolean keyChanged = !keyAttnums(before).equals(keyAttnums(after));
         if (keyChanged) {
             dropPrimaryKey(s, after);
         }
+        List<String> alterations = new ArrayList<>();
         for (Column column : after.columns()) {
-            Column was = old.remove(column.attnum());
+            Column was = old.get(column.attnum());
             if (was == null) {
                 if (!existing.containsKey(column.name())) {
                     addColumn(s, table, column);
@@ -84,9 +98,17 @@ public final class ShapeChanges {
             if (!was.name().equals(name) && existing.containsKey(was.name()) && !existing.containsKey(name)) {
                 s.execute("ALTER TABLE " + table + " RENAME COLUMN " + TargetTables.quote(was.name()) + " TO "
                         + TargetTables.quote(name));
+                existing.put(name, existing.remove(was.name()));
+            }
+            if (!existing.containsKey(name)) {
+                // the target has the column under neither name (a transaction seen again, say): nothing to change
+                continue;
             }
             String quoted = TargetTables.quote(name);
-            if (!was.type().equals(column.type()) || !Objects.equals(was.generated(), column.generated())) {
+            if (was.generated() != null && column.generated() == null && was.type().equals(column.type())) {
+                // DROP EXPRESSION: the values stay, as on the source
+                alterations.add("ALTER COLUMN " + quoted + " DROP EXPRESSION");
+            } else if (!was.type().equals(column.type()) || !Objects.equals(was.generated(), column.generated())) {
                 if (column.generated() != null || was.generated() != null) {
                     // PostgreSQL cannot retype a generated expression in place: the column is computed anew
                     s.execute("ALTER TABLE " + table + " DROP COLUMN IF EXISTS " + quoted);
@@ -101,9 +123,6 @@ public final class ShapeChanges {
             if (notNull != wasNotNull && column.generated() == null) {
                 alterations.add("ALTER COLUMN " + quoted + (notNull ? " SET" : " DROP") + " NOT NULL");
             }
-        }
-        for (Column dropped : old.values()) {
-            alterations.add("DROP COLUMN IF EXISTS " + TargetTables.quote(dropped.name()));
         }
         if (!alterations.isEmpty()) {
             s.execute("ALTER TABLE " + table + " " + String.join(", ", alterations));

@@ -26,7 +26,7 @@ class DdlCapture {
     private static final String STATE = """
             SELECT (SELECT count(*) FROM pg_event_trigger
                     WHERE evtname IN ('bifrost_capture_ddl', 'bifrost_capture_drop') AND evtenabled <> 'D') AS triggers,
-                   obj_description(to_regprocedure('bifrost.capture_ddl()'), 'pg_proc') AS version,
+                   obj_description(to_regprocedure('bifrost_ddl.capture_ddl()'), 'pg_proc') AS version,
                    (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser""";
 
     private final JdbcTemplate jdbc;

@@ -95,6 +95,8 @@ public class InitialSnapshot {
         List<Boolean> active = jdbc.queryForList(SLOT, Boolean.class, slot);
         boolean recorded = count(DONE, slot) > 0 || count("SELECT count(*) " + ENGINE_OFFSETS, engineKey) > 0;
         if (!active.isEmpty() && recorded) {
+            history.seedIfEmpty(jdbc.execute(
+                    (Connection c) -> SourceCatalog.publishedTables(c, properties.publicationName())));
             return;
         }
         if (!active.isEmpty()) {
@@ -147,7 +149,7 @@ public class InitialSnapshot {
             sender.flush();
             ChangelogPublisher.awaitAck(ack, sender.topic());
             copy.checkSends();
-            history.recordSnapshot(copy.tables, lsn);
+            history.recordSnapshot(copy.tables);
             jdbc.update(RECORD, slot, consistentPoint, copy.tables.size(), copy.rows, micros);
             stats.snapshotFinished(lsn, micros);
             log.info("initial snapshot of {} tables, {} rows, in Kafka after {} ms; streaming from {}",

@@ -24,7 +24,7 @@ class ShapeHistory {
     private static final String BY_NAME = """
             SELECT shape::text FROM bifrost.captured_shape
             WHERE schema_name = ? AND table_name = ? AND commit_lsn <= '0/0'::pg_lsn + ?::numeric
-            ORDER BY commit_lsn DESC LIMIT 1""";
+            ORDER BY commit_lsn DESC, shape IS NULL LIMIT 1""";
 
     private static final String BY_OID = """
             SELECT shape::text FROM bifrost.captured_shape
@@ -46,11 +46,26 @@ class ShapeHistory {
         }
     }
 
-    /** Records the shapes of the tables the initial snapshot copied, at its consistent point. */
-    void recordSnapshot(List<TableSchema> tables, long consistentLsn) {
+    /**
+     * Records the shapes of the tables a new initial snapshot copied, replacing every shape recorded for an earlier
+     * slot. At LSN 0: a transaction that committed after the snapshot's consistent point may have written rows
+     * before it, and those rows have these shapes too.
+     */
+    void recordSnapshot(List<TableSchema> tables) {
+        jdbc.update("DELETE FROM bifrost.captured_shape");
         for (TableSchema table : tables) {
-            jdbc.update(RECORD, table.oid(), table.schema(), table.name(), Long.toUnsignedString(consistentLsn),
-                    ShapeJson.write(table));
+            jdbc.update(RECORD, table.oid(), table.schema(), table.name(), "0", ShapeJson.write(table));
+        }
+    }
+
+    /**
+     * Records today's shapes at LSN 0 if none is on record (a capture that streamed before this history
+     * existed): the best there is for the tables no schema change touches from here on.
+     */
+    void seedIfEmpty(List<TableSchema> tables) {
+        Long recorded = jdbc.queryForObject("SELECT count(*) FROM bifrost.captured_shape", Long.class);
+        if (recorded != null && recorded == 0) {
+            recordSnapshot(tables);
         }
     }
 

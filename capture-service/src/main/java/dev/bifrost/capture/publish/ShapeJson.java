@@ -9,7 +9,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads the table shapes that ThorDB's {@code bifrost.table_shape()} writes (see {@code db/ddl/ddl-capture.sql}):
+ * Reads the table shapes that ThorDB's {@code bifrost_ddl.table_shape()} writes (see {@code db/ddl/ddl-capture.sql}):
  * in the event trigger's logical-decoding messages, and when the capture reads the catalog itself.
  */
 final class ShapeJson {
@@ -33,7 +33,7 @@ final class ShapeJson {
         return new Message(op.equals("drop"), table(table));
     }
 
-    /** A shape as {@code bifrost.table_shape()} returns it; null for a table that does not exist. */
+    /** A shape as {@code bifrost_ddl.table_shape()} returns it; null for a table that does not exist. */
     static @Nullable TableSchema table(@Nullable String json) {
         return json == null ? null : table(JSON.readTree(json));
     }
@@ -49,7 +49,7 @@ final class ShapeJson {
                 table.path("oid").asLong());
     }
 
-    /** A shape in the form {@code bifrost.table_shape()} returns it. */
+    /** A shape in the form {@code bifrost_ddl.table_shape()} returns it. */
     static String write(TableSchema table) {
         var root = JSON.createObjectNode();
         root.put("oid", table.oid()).put("schema", table.schema()).put("name", table.name());

@@ -12,7 +12,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads the shapes of source tables from ThorDB's catalog, through {@code bifrost.table_shape()}: the same
+ * Reads the shapes of source tables from ThorDB's catalog, through {@code bifrost_ddl.table_shape()}: the same
  * function whose output the event trigger writes into the WAL, so the stream and the catalog describe a table
  * alike.
  */
@@ -20,10 +20,10 @@ import org.springframework.stereotype.Component;
 class SourceCatalog {
 
     static final String PUBLISHED_SHAPES = """
-            SELECT bifrost.table_shape(format('%I.%I', schemaname, tablename)::regclass)::text
+            SELECT bifrost_ddl.table_shape(format('%I.%I', schemaname, tablename)::regclass)::text
             FROM pg_publication_tables WHERE pubname = ? ORDER BY schemaname, tablename""";
 
-    static final String SHAPE = "SELECT bifrost.table_shape(to_regclass(quote_ident(?) || '.' || quote_ident(?)))::text";
+    static final String SHAPE = "SELECT bifrost_ddl.table_shape(to_regclass(quote_ident(?) || '.' || quote_ident(?)))::text";
 
     private final JdbcTemplate jdbc;
 

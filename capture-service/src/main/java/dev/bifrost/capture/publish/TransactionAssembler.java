@@ -134,10 +134,26 @@ class TransactionAssembler {
             return;
         }
         Struct source = value.getStruct("source");
+        if (source.get("txId") == null || open == null) {
+            // the event trigger's messages are transactional: this one was written by something else
+            log.warn("a non-transactional logical-decoding message with Bifrost's prefix at {}: not from the DDL "
+                    + "event trigger; skipped", source.get("lsn"));
+            stats.skippedMessage();
+            return;
+        }
         long lsn = longOf(source.get("lsn"), Long.MAX_VALUE);
         OpenTransaction tx = streamed(source, out);
         String content = new String(message.getBytes("content"), StandardCharsets.UTF_8);
-        SchemaChange change = shapes.message(content, tx.changes.size(), lsn);
+        SchemaChange change;
+        try {
+            change = shapes.message(content, tx.changes.size(), lsn);
+        } catch (IllegalArgumentException | tools.jackson.core.JacksonException e) {
+            // not the event trigger's either (which EXECUTE on pg_logical_emit_message is meant to ensure)
+            log.error("an unreadable logical-decoding message with Bifrost's prefix in transaction {}: {}; skipped",
+                    tx.xid, e.getMessage());
+            stats.skippedMessage();
+            return;
+        }
         if (change != null) {
             log.info("schema change of {} in transaction {}: {}", change.qualifiedName(), tx.xid,
                     change.before() == null ? "created" : change.after() == null ? "dropped" : "altered");
