@@ -88,6 +88,12 @@ public final class ShapeChanges {
         List<String> alterations = new ArrayList<>();
         for (Column column : after.columns()) {
             Column was = old.get(column.attnum());
+            if (column.name().equals(tables.stampColumn()) && tables.stamp(current) != null
+                    && (was == null || !was.name().equals(column.name()))) {
+                throw new SQLException("the source gave " + after.qualifiedName() + " a column named like Bifrost's "
+                        + "column " + column.name() + ", which the target table has; set "
+                        + "bifrost.apply.replicated-at-column to another name and copy the table again", "42701");
+            }
             if (was == null) {
                 if (!existing.containsKey(column.name())) {
                     addColumn(s, table, column);

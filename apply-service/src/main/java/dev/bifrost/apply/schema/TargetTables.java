@@ -58,6 +58,11 @@ public final class TargetTables {
         this(REPLICATED_AT);
     }
 
+    /** The name of Bifrost's column for the source commit time, as configured. */
+    public String stampColumn() {
+        return stampColumn;
+    }
+
     /**
      * The column that holds the source commit time of the table's rows; null when the source table has a column
      * of that name itself (its values are the source's then, and the table goes without).

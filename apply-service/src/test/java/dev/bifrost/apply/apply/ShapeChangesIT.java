@@ -171,6 +171,19 @@ class ShapeChangesIT {
         assertThat(rows("SELECT id || ' ' || v FROM raw.d ORDER BY id")).containsExactly("1 5");
     }
 
+    @Test
+    void aSourceColumnAddedUnderTheStampColumnsNameStopsWithAMessageThatSaysSo() throws Exception {
+        TableSchema v1 = table("s", key("id", 1));
+        TableSchema v2 = table("s", key("id", 1), column("replicated_at", "timestamp with time zone", 2));
+        feed(transaction(List.of(v1), List.of(RowChange.insert(0, new String[] {"1"})),
+                List.of(new SchemaChange(0, null, v1))));
+        session.commit();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> feed(transaction(List.of(v2), List.of(),
+                List.of(new SchemaChange(0, v1, v2))))).isInstanceOf(SQLException.class)
+                .hasMessageContaining("replicated-at-column").hasMessageContaining("raw.s");
+    }
+
     private List<String> primaryKey(String table) throws SQLException {
         return rows("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
                 + "AND a.attnum = ANY (i.indkey) WHERE i.indrelid = '" + table + "'::regclass AND i.indisprimary");
