@@ -144,7 +144,7 @@ final class TableWriter {
     }
 
     /** The columns rows carry values for, quoted: all but the generated ones. */
-    static String columnList(TableSchema table) {
+    private static String columnList(TableSchema table) {
         return table.columns().stream().filter(Column::written).map(col -> quote(col.name()))
                 .collect(Collectors.joining(", "));
     }

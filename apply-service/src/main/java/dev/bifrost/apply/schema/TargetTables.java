@@ -54,10 +54,6 @@ public final class TargetTables {
         this.stampColumn = stampColumn;
     }
 
-    public TargetTables() {
-        this(REPLICATED_AT);
-    }
-
     /** The name of Bifrost's column for the source commit time, as configured. */
     public String stampColumn() {
         return stampColumn;

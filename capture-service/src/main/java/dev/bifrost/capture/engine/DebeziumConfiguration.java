@@ -74,8 +74,8 @@ final class DebeziumConfiguration {
         // the values Debezium's conversions would change arrive as the server's text (see PgTextConverter)
         p.setProperty(CommonConnectorConfig.CUSTOM_CONVERTERS.name(), "pgtext");
         p.setProperty("pgtext.type", PgTextConverter.class.getName());
-        // logical-decoding messages come through whole: Bifrost's event trigger's are schema changes, other
-        // applications' are skipped (and counted) by the publisher, never an error
+        // no message.prefix filter: Bifrost's event trigger's logical-decoding messages are schema changes, and
+        // other applications' are counted as they are skipped (TransactionAssembler)
 
         // per-event work on Debezium's one connector thread, which bounds the streaming rate: no context
         // headers on every record (Bifrost reads none)

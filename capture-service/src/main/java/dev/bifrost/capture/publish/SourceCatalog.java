@@ -19,11 +19,11 @@ import org.springframework.stereotype.Component;
 @Component
 class SourceCatalog {
 
-    static final String PUBLISHED_SHAPES = """
+    private static final String PUBLISHED_SHAPES = """
             SELECT bifrost_ddl.table_shape(format('%I.%I', schemaname, tablename)::regclass)::text
             FROM pg_publication_tables WHERE pubname = ? ORDER BY schemaname, tablename""";
 
-    static final String SHAPE = "SELECT bifrost_ddl.table_shape(to_regclass(quote_ident(?) || '.' || quote_ident(?)))::text";
+    private static final String SHAPE = "SELECT bifrost_ddl.table_shape(to_regclass(quote_ident(?) || '.' || quote_ident(?)))::text";
 
     private final JdbcTemplate jdbc;
 

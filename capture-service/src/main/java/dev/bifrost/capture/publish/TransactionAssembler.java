@@ -136,13 +136,13 @@ class TransactionAssembler {
         Struct source = value.getStruct("source");
         if (source.get("txId") == null || open == null) {
             // the event trigger's messages are transactional: this one was written by something else
-            log.warn("a non-transactional logical-decoding message with Bifrost's prefix at {}: not from the DDL "
-                    + "event trigger; skipped", source.get("lsn"));
+            log.warn("a logical-decoding message with Bifrost's prefix outside a transaction at {}: not from the "
+                    + "DDL event trigger; skipped", source.get("lsn"));
             stats.skippedMessage();
             return;
         }
         long lsn = longOf(source.get("lsn"), Long.MAX_VALUE);
-        OpenTransaction tx = streamed(source, out);
+        OpenTransaction tx = open;
         String content = new String(message.getBytes("content"), StandardCharsets.UTF_8);
         SchemaChange change;
         try {
@@ -162,17 +162,6 @@ class TransactionAssembler {
         }
     }
 
-    /** The open streamed transaction a record belongs to. */
-    private OpenTransaction streamed(Struct source, List<Outgoing> out) {
-        closeSnapshotIfOpen(out);
-        if (open == null) {
-            long xid = source.getInt64("txId") == null ? 0 : source.getInt64("txId");
-            log.warn("change without BEGIN in transaction {}; publishing it as its own transaction", xid);
-            open = new OpenTransaction(Kind.TRANSACTION, xid);
-        }
-        return open;
-    }
-
     private void change(SourceRecord record, List<Outgoing> out) {
         RecordConverter.Converted converted = converter.convert(record);
         if (converted == null) {
@@ -187,7 +176,11 @@ class TransactionAssembler {
                 open = new OpenTransaction(Kind.SNAPSHOT, xid);
             }
         } else {
-            streamed(source, out);
+            closeSnapshotIfOpen(out);
+            if (open == null) {
+                log.warn("change without BEGIN in transaction {}; publishing it as its own transaction", xid);
+                open = new OpenTransaction(Kind.TRANSACTION, xid);
+            }
         }
         OpenTransaction tx = open;
         if (tx.changes.size() >= maxChanges || tx.bytes >= maxBytes) {

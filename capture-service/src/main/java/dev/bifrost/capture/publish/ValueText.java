@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * Turns the values of Debezium change events back into PostgreSQL's text input form, so that the apply
  * side can bind every value as text and cast it to the column's type. The Debezium configuration is chosen
  * so that these conversions are lossless: decimals as strings, times in microseconds, intervals as ISO 8601
- * (which PostgreSQL accepts), binary as bytes.
+ * (which PostgreSQL accepts), binary as bytes. The values those conversions would change arrive as text already
+ * ({@link PgTextConverter}); the conversions here serve the rest, and the same types under a domain.
  */
 public final class ValueText {
 
